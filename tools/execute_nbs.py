@@ -1,0 +1,40 @@
+"""Execute notebooks in place so that their outputs (the docs site's figures and tables) come from real runs.
+
+    FASTLESSONS_DATA=../shared/data python tools/execute_nbs.py nbs/05_collab.ipynb [...]
+
+Runs every cell, `#|slow` ones included, in the notebook's folder, with a real Jupyter kernel; skips cells
+flagged `#|gpu` when CUDA is unavailable. Adds a last markdown line with the hardware and the time taken.
+Then run `nbdev_clean` and commit.
+"""
+import os, platform, re, sys, time
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+
+def has_cuda():
+    try:
+        import torch; return torch.cuda.is_available()
+    except Exception: return False
+
+def main(paths):
+    cuda = has_cuda()
+    for p in map(Path, paths):
+        nb = nbformat.read(p, as_version=4)
+        skipped = []
+        for c in nb.cells:
+            if c.cell_type == 'code' and re.search(r'^\s*#\s*\|\s*gpu\b', c.source, re.M) and not cuda:
+                skipped.append(c); c.source = '#| gpu (skipped: no CUDA)\n' + c.source; c.metadata['skip'] = True
+        orig = {id(c): c.source for c in skipped}
+        for c in skipped: c.source = 'pass  # ' + c.source.replace('\n', '\n# ')
+        nb.cells = [c for c in nb.cells if not (c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:'))]
+        t0 = time.perf_counter()
+        NotebookClient(nb, timeout=3600, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
+        dt = time.perf_counter() - t0
+        for c in skipped: c.source = orig[id(c)].replace('#| gpu (skipped: no CUDA)\n', '', 1); c.outputs = []
+        dev = 'CUDA ' + __import__('torch').cuda.get_device_name() if cuda else f'CPU ({os.cpu_count()} cores, {platform.machine()})'
+        nb.cells.append(nbformat.v4.new_markdown_cell(
+            f"*Outputs on this page: executed {time.strftime('%Y-%m-%d')} on {dev}, in {dt/60:.1f} minutes"
+            f"{'; cells that need CUDA were skipped' if skipped else ''}.*"))
+        nbformat.write(nb, p); print(f'{p}: {dt:.0f}s')
+
+if __name__ == '__main__': main(sys.argv[1:])
