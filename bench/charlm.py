@@ -9,34 +9,14 @@ Prints a JSON line with the validation loss, the seconds trained and the charact
 Target (issue 5): validation loss at most 1.30 within 10 minutes of 2-thread CPU training. The lesson reached
 1.252 after about 80 GPU epochs (bptt 8).
 """
-import argparse, contextlib, json, math, sys, time
+import argparse, contextlib, json, sys
 import torch, torch.nn.functional as F
 from fastlessons.core import set_seed, setup_cpu
 from fastlessons.data import get_data, read_text
-from fastlessons.learner import Learner, Callback, CancelFitException, CancelTrainException
+from fastlessons.learner import Learner
+from fastlessons.schedule import TimeBudget
 from fastlessons.text import Vocab, split_lines, lm_dls
 from fastlessons.rnn import CharSeqStatefulLSTM, ResetState, seq_loss, sample
-
-class TimeBudget(Callback):
-    "One cosine cycle of the learning rate over a wall-clock budget of training time; stops when it is spent."
-    order = 10
-    def __init__(self, budget, pct_start=0.1, div=10., final_div=100.):
-        self.budget, self.pct, self.div, self.final_div = budget, pct_start, div, final_div
-    def before_fit(self): self.used, self.chars = 0., 0
-    def before_epoch(self):
-        if self.used >= self.budget: raise CancelFitException
-    def before_train(self): self.t0 = time.perf_counter()
-    def after_train(self): self.used += time.perf_counter() - self.t0
-    def before_batch(self):
-        if not self.learn.training: return
-        f = min(1., (self.used + time.perf_counter() - self.t0)/self.budget)
-        cos = lambda a, b, p: b + (a - b)/2*(math.cos(math.pi*p) + 1)
-        m = cos(1/self.div, 1., f/self.pct) if f < self.pct else cos(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct))
-        for pg, base in zip(self.learn.opt.param_groups, self.learn.lrs): pg['lr'] = base*m
-    def after_batch(self):
-        if not self.learn.training: return
-        self.chars += self.learn.yb.numel()
-        if self.used + time.perf_counter() - self.t0 >= self.budget: raise CancelTrainException
 
 def main():
     ap = argparse.ArgumentParser()
@@ -56,8 +36,8 @@ def main():
     vals = [v[1] for v in learn.recorder.values]
     res = dict(bench='charlm', model=f'CharSeqStatefulLSTM 2x{a.n_hidden}, dropout {a.dropout}', text='nietzsche, lower-cased',
                vocab=len(vocab), train_chars=len(trn), valid_chars=len(val), bs=a.bs, bptt=a.bptt, lr=a.lr, wd=a.wd,
-               threads=a.threads, budget_s=a.budget, train_seconds=round(tb.used, 1), epochs=round(tb.chars/(len(trn)//a.bs*a.bs), 2),
-               chars_per_second=round(tb.chars/tb.used), val_loss=round(vals[-1], 4), val_loss_per_epoch=[round(v, 4) for v in vals],
+               threads=a.threads, budget_s=a.budget, train_seconds=round(tb.used, 1), epochs=round(tb.n_items/(len(trn)//a.bs*a.bs), 2),
+               chars_per_second=round(tb.n_items/tb.used), val_loss=round(vals[-1], 4), val_loss_per_epoch=[round(v, 4) for v in vals],
                lesson_val_loss=1.252, torch=torch.__version__)
     print(json.dumps(res))
     print(f"\n| model | train s | epochs | chars/s | val loss | lesson |\n|---|---|---|---|---|---|\n"
