@@ -21,7 +21,7 @@ from fastlessons.rnn import CharSeqStatefulLSTM, ResetState, seq_loss, sample
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--budget', type=float, default=600.); ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--bs', type=int, default=64); ap.add_argument('--bptt', type=int, default=70)
+    ap.add_argument('--bs', type=int, default=64); ap.add_argument('--bptt', type=int, default=16)
     ap.add_argument('--n_hidden', type=int, default=512); ap.add_argument('--dropout', type=float, default=0.3)
     ap.add_argument('--lr', type=float, default=3e-3); ap.add_argument('--wd', type=float, default=0.01)
     a = ap.parse_args()

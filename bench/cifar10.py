@@ -23,7 +23,7 @@ def main():
     ap.add_argument('--budget', type=float, default=720.); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--arch', default='resnet2'); ap.add_argument('--layers', default='16,32,64,128,256')
     ap.add_argument('--bs', type=int, default=256); ap.add_argument('--lr', type=float, default=4e-3)
-    ap.add_argument('--wd', type=float, default=5e-4); ap.add_argument('--p', type=float, default=0.2)
+    ap.add_argument('--wd', type=float, default=0.05); ap.add_argument('--p', type=float, default=0.2)
     ap.add_argument('--channels_last', type=int, default=1)
     a = ap.parse_args()
     setup_cpu(a.threads); set_seed(0)
