@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_collab.ipynb #354e8f84
 from __future__ import annotations
-import re, warnings
+import re, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np

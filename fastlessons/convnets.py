@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .vision import Normalize
+from .vision import Normalize, flip_lr, shift
 
 # %% auto #0
 __all__ = ['with_norm', 'SimpleNet', 'ConvNet', 'ConvLayer', 'ConvNet2', 'BatchNorm', 'BnLayer', 'ConvBnNet', 'ConvBnNet2',

@@ -11,6 +11,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
+from PIL import Image
 from .core import to_np
 from .data import DataError, IMG_EXTS, cache_dir
 from .learner import Callback, DataLoaders, TensorLoader
