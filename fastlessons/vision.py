@@ -21,11 +21,13 @@ __all__ = ['load_image_folder', 'channel_stats', 'Normalize', 'pad_crop_flip', '
            'show_batch']
 
 # %% ../nbs/08_vision.ipynb #8d64ba4a
-def _fingerprint(files:list[Path]) -> str:
-    h = hashlib.sha256()
-    for f in files:
-        st = f.stat(); h.update(f'{f.parent.name}/{f.name}:{st.st_size}:{int(st.st_mtime)}\n'.encode())
-    return h.hexdigest()[:16]
+def _listing(d:Path, classes:list[str]) -> tuple[list[list[str]], str]:
+    "Sorted image names per class folder, and a fingerprint of them (names, and each folder's modification time)."
+    names, h = [], hashlib.sha256()
+    for c in classes:
+        ns = sorted(e.name for e in os.scandir(d/c) if e.name.lower().endswith(IMG_EXTS))
+        names.append(ns); h.update(f'{c}:{(d/c).stat().st_mtime_ns}:{len(ns)}\n'.encode()); h.update('\n'.join(ns).encode())
+    return names, h.hexdigest()[:16]
 
 def _decode(f:Path, size:tuple[int,int]|None) -> np.ndarray:
     try:
@@ -57,14 +59,15 @@ def load_image_folder(
     if not d.is_dir(): raise DataError(f"{d} is not a folder: expected {path}/{split}/<class>/<images>")
     classes = sorted(c.name for c in d.iterdir() if c.is_dir())
     if not classes: raise DataError(f"{d} has no class folders: expected {d}/<class>/<images>")
-    files = [(f, i) for i, c in enumerate(classes) for f in sorted((d/c).iterdir()) if f.suffix.lower() in IMG_EXTS]
-    if not files: raise DataError(f"{d} holds no images ({', '.join(IMG_EXTS)})")
-    key = f"{Path(path).resolve().name}-{split}-{_fingerprint([f for f, _ in files])}{'' if size is None else f'-{size[0]}x{size[1]}'}"
+    names, fp = _listing(d, classes)        # names only: no per-file stat, so a cached array loads fast
+    if not any(names): raise DataError(f"{d} holds no images ({', '.join(IMG_EXTS)})")
+    key = f"{Path(path).resolve().name}-{split}-{fp}{'' if size is None else f'-{size[0]}x{size[1]}'}"
     cdir = Path(cache) if cache else cache_dir()/'decoded'
     fx, fy, fc = cdir/f'{key}.x.npy', cdir/f'{key}.y.npy', cdir/f'{key}.classes.json'
     if fx.exists() and fy.exists() and fc.exists():
         return torch.from_numpy(np.load(fx)), torch.from_numpy(np.load(fy)), json.loads(fc.read_text())
     t0 = time.perf_counter()
+    files = [(d/c/n, i) for i, (c, ns) in enumerate(zip(classes, names)) for n in ns]
     imgs = [_decode(f, size) for f, _ in files]
     shapes = {im.shape for im in imgs}
     if len(shapes) > 1: raise DataError(f"images in {d} have different sizes {sorted(shapes)[:3]}...; pass size=(h, w) to resize them")
