@@ -17,3 +17,4 @@ from .rnn import *
 from .vision import *
 from .convnets import *
 from .cam import *
+from .fast_cifar import *
