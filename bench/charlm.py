@@ -10,7 +10,7 @@ Target (issue 5): validation loss at most 1.30 within 10 minutes of 2-thread CPU
 1.252 after about 80 GPU epochs (bptt 8).
 """
 import argparse, contextlib, json, sys
-import torch, torch.nn.functional as F
+import torch
 from fastlessons.core import set_seed, setup_cpu
 from fastlessons.data import get_data, read_text
 from fastlessons.learner import Learner

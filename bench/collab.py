@@ -6,8 +6,8 @@ validation MSE and the training time, then a short table.
 Target (issue 4): val MSE at most 0.74 within 30 seconds of 2-thread CPU training. The lesson reached
 0.776-0.801 on the 2016 edition of this data set (671 users, 9,066 movies).
 """
-import argparse, contextlib, json, sys, time, warnings
-import numpy as np, torch, torch.nn.functional as F
+import argparse, contextlib, json, sys, time
+import torch, torch.nn.functional as F
 from fastlessons.core import set_seed, setup_cpu
 from fastlessons.data import get_data
 from fastlessons.learner import Learner, mse

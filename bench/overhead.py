@@ -6,7 +6,7 @@ times is printed as a JSON line, then as a short table.
 
     OMP_NUM_THREADS=2 python bench/overhead.py [--threads 2] [--reps 6] [--steps 10]
 """
-import argparse, contextlib, json, math, platform, statistics, sys, time
+import argparse, contextlib, json, platform, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastlessons.core import set_seed, setup_cpu
 from fastlessons.learner import Learner, DataLoaders, TensorLoader, accuracy
