@@ -8,7 +8,7 @@ Decoding is cached (`fastlessons.vision.load_image_folder`): a run that finds no
 first and reports that as `first_decode_seconds` (null when the cache was warm); it is not counted in
 `train_seconds`, and neither is the per-epoch validation (`wall_seconds` counts everything after loading).
 
-Target (issue 6): TTA accuracy of at least 85.0% (the lesson's Resnet2 with TTA: 84.9%, after about 35 GPU epochs)
+Target (issue 6): TTA accuracy of at least 85.0% (the lesson's Resnet2 with TTA: 84.9%, after 41 GPU epochs)
 within 12 minutes of 2-thread CPU training. Run it alone: a second busy process on a 2-core machine slows it 3-4x.
 """
 import argparse, contextlib, io, json, sys, time
@@ -66,7 +66,7 @@ def main():
                tta_acc=round(tta_acc, 4), tta_copies=1 + len(tta_augs()), tta_seconds=round(t3 - t2, 1),
                wall_seconds=round(t3 - t1, 1), first_decode_seconds=round(load_s, 1) if decoded else None,
                data_load_seconds=round(load_s, 2), acc_per_epoch=[round(v[2], 4) for v in learn.recorder.values],
-               lesson='Resnet2 82.9%, TTA 84.9%', target='tta_acc >= 0.85 within 720 s', met=bool(tta_acc >= 0.85 and tb.used <= 720 + 5),
+               lesson='Resnet2 82.9%, TTA 84.9%', target='tta_acc >= 0.85 within 720 s', met=bool(tta_acc >= 0.85 and tb.used <= 721),
                torch=torch.__version__)
     print(json.dumps(res))
     print(f"\n| model | train s | epochs | test acc | TTA acc | lesson |\n|---|---|---|---|---|---|\n"

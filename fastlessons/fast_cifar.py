@@ -113,6 +113,9 @@ def fast_cifar_learner(
 ) -> Learner:
     "A `Learner` training `FastNet` with the recipe above."
     if x.dtype != torch.uint8: raise TypeError(f"fast_cifar_learner expects uint8 pixels (as `load_image_folder` gives), got {x.dtype}")
+    if x.ndim != 4 or x_valid.shape[1:] != x.shape[1:]:
+        raise ValueError(f"fast_cifar_learner expects images (n, c, h, w), the same c, h, w for both sets; got {tuple(x.shape)} and {tuple(x_valid.shape)}")
+    if y.is_floating_point() or y.min() < 0: raise ValueError("fast_cifar_learner expects labels as class indices 0, 1, ... (integers)")
     set_seed(seed)
     extra_cbs = list(kwargs.pop('cbs', None) or [])
     model = FastNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None)
