@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'noop', 'listify']
+__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'full_run', 'noop', 'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -73,6 +73,13 @@ def setup_cpu(
     return torch.set_flush_denormal(flush_denormal)
 
 setup_cpu()
+
+# %% ../nbs/00_core.ipynb #c4f94d4b
+def full_run(
+    env:str='FASTLESSONS_FULL', # environment variable that asks for the long runs of an executed page
+) -> bool:
+    "True when the long (page) runs are asked for: `$FASTLESSONS_FULL` is 1, true or yes."
+    return os.environ.get(env, '').strip().lower() in ('1', 'true', 'yes')
 
 # %% ../nbs/00_core.ipynb #51cc9c8f
 def noop(x=None, *args, **kwargs):

@@ -21,7 +21,7 @@ from .core import default_device, to_device, to_np, listify, set_seed
 # %% auto #0
 __all__ = ['EVENTS', 'DataLoaders', 'TensorLoader', 'CancelFitException', 'CancelEpochException', 'CancelTrainException',
            'CancelValidException', 'CancelBatchException', 'Callback', 'accuracy', 'mse', 'rmse', 'metric_name',
-           'LossNotFiniteError', 'Learner', 'Recorder', 'ProgressCallback', 'check_state']
+           'LossNotFiniteError', 'set_lrs', 'fit', 'Learner', 'Recorder', 'ProgressCallback', 'check_state']
 
 # %% ../nbs/02_learner.ipynb #12bb8f0f
 class DataLoaders:
@@ -111,10 +111,60 @@ def metric_name(m) -> str:
     "A column name for metric `m`."
     return getattr(m, 'name', None) or getattr(m, '__name__', None) or type(m).__name__.lower()
 
-# %% ../nbs/02_learner.ipynb #f2625e1f
+# %% ../nbs/02_learner.ipynb #fcdc62de
 class LossNotFiniteError(FloatingPointError):
     "The loss became NaN or infinite during training."
 
+def set_lrs(
+    opt:torch.optim.Optimizer, # the optimizer whose rates change
+    lr:float|list, # one learning rate for every parameter group, or a list of one per group
+):
+    "Set the learning rate of each parameter group of `opt` (the lesson's `set_lrs`)."
+    lrs = list(lr) if isinstance(lr, (list, tuple, np.ndarray)) else [lr]*len(opt.param_groups)
+    if len(lrs) != len(opt.param_groups):
+        raise ValueError(f"set_lrs: {len(lrs)} learning rates given for {len(opt.param_groups)} parameter groups; "
+                         "give one number, or one per group")
+    for pg, l in zip(opt.param_groups, lrs): pg['lr'] = float(l)
+
+# %% ../nbs/02_learner.ipynb #0792d9dd
+def _call(model, xb): return model(*xb) if isinstance(xb, (tuple, list)) else model(xb)
+
+def fit(
+    model:nn.Module, # the model to train
+    dls:DataLoaders, # `dls.train` and `dls.valid`: iterables of `(x, y)` batches
+    epochs:int, # passes over the training set
+    opt:torch.optim.Optimizer, # an optimizer over `model`'s parameters
+    loss_fn:Callable, # `loss_fn(pred, target)` -> scalar tensor
+    metrics:list|None=None, # `metric(pred, target)` functions, averaged over the validation set
+    print_it:bool=True, # print a line per epoch, as the lesson's `fit` did
+) -> list[list[float]]:
+    "The lesson's bare training loop: `epochs` passes of forward, loss, backward, step; a validation pass after each."
+    device, hist = next(model.parameters()).device, []
+    for epoch in range(epochs):
+        model.train(); tot, n = 0., 0
+        for i, (xb, yb) in enumerate(dls.train):
+            xb, yb = to_device((xb, yb), device)
+            loss = loss_fn(_call(model, xb), yb)
+            if not math.isfinite(loss.item()):
+                raise LossNotFiniteError(f"fit: the loss became {loss.item()} at epoch {epoch}, batch {i}: lower the learning rate")
+            opt.zero_grad()          # gradients accumulate in .grad: clear last batch's before this backward
+            loss.backward()
+            opt.step()
+            tot += loss.item()*len(yb); n += len(yb)
+        row = [tot/n]
+        if dls.valid is not None:
+            model.eval(); sums, nv = [0.]*(1 + len(listify(metrics))), 0
+            with torch.no_grad():
+                for xb, yb in dls.valid:
+                    xb, yb = to_device((xb, yb), device); pred = _call(model, xb)
+                    for j, f in enumerate([loss_fn] + listify(metrics)): sums[j] += float(f(pred, yb))*len(yb)
+                    nv += len(yb)
+            row += [s/nv for s in sums]
+        hist.append(row)
+        if print_it: print(f'epoch {epoch:3d}  ' + '  '.join(f'{v:.6f}' for v in row))
+    return hist
+
+# %% ../nbs/02_learner.ipynb #f2625e1f
 def _spread(v, n:int, what:str) -> list[float]:
     "A value per group from a number, a list of `n` numbers, or a `slice(lo, hi)` spread geometrically."
     if isinstance(v, slice):

@@ -3,8 +3,9 @@
     FASTLESSONS_DATA=../shared/data python tools/execute_nbs.py nbs/05_collab.ipynb [...]
 
 Runs every cell, `#|slow` ones included, in the notebook's folder, with a real Jupyter kernel; skips cells
-flagged `#|gpu` when CUDA is unavailable. Adds a last markdown line with the hardware and the time taken.
-Then run `nbdev_clean` and commit.
+flagged `#|gpu` when CUDA is unavailable. Sets `FASTLESSONS_FULL=1` (unless already set), so a page can train
+longer than the `slow` test tier does (`full_run()` in `fastlessons.core` reads it). Adds a last markdown line
+with the hardware (CPU model and threads, or the GPU) and the time taken. Then run `nbdev_clean` and commit.
 """
 import os, platform, re, sys, time
 from pathlib import Path
@@ -16,7 +17,15 @@ def has_cuda():
         import torch; return torch.cuda.is_available()
     except Exception: return False
 
+def cpu_model():
+    try:
+        for line in open('/proc/cpuinfo'):
+            if line.startswith('model name'): return line.split(':', 1)[1].strip()
+    except OSError: pass
+    return platform.processor() or platform.machine()
+
 def main(paths):
+    os.environ.setdefault('FASTLESSONS_FULL', '1')
     cuda = has_cuda()
     for p in map(Path, paths):
         nb = nbformat.read(p, as_version=4)
@@ -31,7 +40,8 @@ def main(paths):
         NotebookClient(nb, timeout=3600, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
         dt = time.perf_counter() - t0
         for c in skipped: c.source = orig[id(c)].replace('#| gpu (skipped: no CUDA)\n', '', 1); c.outputs = []
-        dev = 'CUDA ' + __import__('torch').cuda.get_device_name() if cuda else f'CPU ({os.cpu_count()} cores, {platform.machine()})'
+        dev = 'CUDA ' + __import__('torch').cuda.get_device_name() if cuda else (
+            f"CPU: {cpu_model()}, {os.cpu_count()} cores, {os.environ.get('OMP_NUM_THREADS', os.cpu_count())} threads")
         nb.cells.append(nbformat.v4.new_markdown_cell(
             f"*Outputs on this page: executed {time.strftime('%Y-%m-%d')} on {dev}, in {dt/60:.1f} minutes"
             f"{'; cells that need CUDA were skipped' if skipped else ''}.*"))
