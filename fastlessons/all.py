@@ -6,8 +6,10 @@
 __all__ = []
 
 # %% ../nbs/99_all.ipynb #06b0a044
+import importlib as _importlib
 from .core import *
 from .data import *
+from .callback import *
 from .learner import *
 from .schedule import *
 from .sgd import *
@@ -18,3 +20,7 @@ from .vision import *
 from .convnets import *
 from .cam import *
 from .fast_cifar import *
+
+_modules = tuple(_importlib.import_module(f'fastlessons.{n}') for n in
+                 'core data callback learner schedule sgd collab text rnn vision convnets cam fast_cifar'.split())
+__all__ = sorted({n for m in _modules for n in m.__all__})   # what `import *` gives: every public name of every module

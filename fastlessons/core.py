@@ -4,12 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #2da4c1fd
 from __future__ import annotations
-import os, random
+import os, random, tempfile
+from pathlib import Path
+from typing import Callable
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'full_run', 'noop', 'listify']
+__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'full_run', 'set_lrs', 'atomic_write', 'noop',
+           'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -80,6 +83,31 @@ def full_run(
 ) -> bool:
     "True when the long (page) runs are asked for: `$FASTLESSONS_FULL` is 1, true or yes."
     return os.environ.get(env, '').strip().lower() in ('1', 'true', 'yes')
+
+# %% ../nbs/00_core.ipynb #adf72bb3
+def set_lrs(
+    opt:torch.optim.Optimizer, # the optimizer whose rates change
+    lr:float|list, # one learning rate for every parameter group, or a list of one per group
+):
+    "Set the learning rate of each parameter group of `opt` (the lesson's `set_lrs`)."
+    lrs = list(lr) if isinstance(lr, (list, tuple, np.ndarray)) else [lr]*len(opt.param_groups)
+    if len(lrs) != len(opt.param_groups):
+        raise ValueError(f"set_lrs: {len(lrs)} learning rates given for {len(opt.param_groups)} parameter groups; "
+                         "give one number, or one per group")
+    for pg, l in zip(opt.param_groups, lrs): pg['lr'] = float(l)
+
+# %% ../nbs/00_core.ipynb #814193f2
+def atomic_write(
+    path:Path|str, # the file to write
+    write:Callable[[Path], None], # `write(tmp_path)` writes the whole content to the temporary path it is given
+) -> Path:
+    "Write `path` through a temporary file in the same folder, renamed over `path` only once `write` has finished."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    try: write(Path(tmp)); os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp): os.unlink(tmp)
+    return path
 
 # %% ../nbs/00_core.ipynb #51cc9c8f
 def noop(x=None, *args, **kwargs):

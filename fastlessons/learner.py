@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_learner.ipynb #82a5d66f
 from __future__ import annotations
-import math, os, tempfile, time, contextlib
+import math, time, contextlib
 from copy import deepcopy
 from functools import partial
 from pathlib import Path
@@ -16,12 +16,15 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 from fastprogress.fastprogress import master_bar, progress_bar, format_time
-from .core import default_device, to_device, to_np, listify, set_seed
+from fastcore.basics import patch
+from .core import default_device, to_device, listify, set_lrs, atomic_write
+from .callback import (EVENTS, Callback, CancelFitException, CancelEpochException, CancelTrainException,
+                                  CancelValidException, CancelBatchException)
+from .schedule import ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, LRFinder, suggest_lr
 
 # %% auto #0
-__all__ = ['EVENTS', 'DataLoaders', 'TensorLoader', 'CancelFitException', 'CancelEpochException', 'CancelTrainException',
-           'CancelValidException', 'CancelBatchException', 'Callback', 'accuracy', 'mse', 'rmse', 'metric_name',
-           'LossNotFiniteError', 'set_lrs', 'fit', 'Learner', 'Recorder', 'ProgressCallback', 'check_state']
+__all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'LossNotFiniteError', 'fit', 'Learner',
+           'Recorder', 'ProgressCallback', 'check_state']
 
 # %% ../nbs/02_learner.ipynb #12bb8f0f
 class DataLoaders:
@@ -73,27 +76,6 @@ class TensorLoader:
             x = tuple(o[b] for o in self.xs) if isinstance(self.xs, tuple) else self.xs[b]
             yield x, self.y[b]
 
-# %% ../nbs/02_learner.ipynb #c38dc7b5
-class CancelFitException(Exception): "Stop training now (after_cancel_fit, then after_fit run)."
-class CancelEpochException(Exception): "Skip the rest of this epoch."
-class CancelTrainException(Exception): "Skip the rest of this epoch's training phase."
-class CancelValidException(Exception): "Skip the rest of this epoch's validation."
-class CancelBatchException(Exception): "Skip the rest of this batch (e.g. its optimizer step)."
-
-EVENTS = ('before_fit after_fit before_epoch after_epoch before_train after_train before_validate after_validate '
-          'before_batch after_pred after_loss after_backward after_step after_batch '
-          'after_cancel_fit after_cancel_epoch after_cancel_train after_cancel_validate after_cancel_batch').split()
-
-class Callback:
-    "Base class of callbacks: define methods named after `EVENTS`; `self.learn` is the `Learner`."
-    order = 0
-    learn = None
-    @property
-    def name(self) -> str:
-        n = type(self).__name__
-        return (n[:-len('Callback')] if n.endswith('Callback') and n != 'Callback' else n).lower()
-    def __repr__(self): return type(self).__name__
-
 # %% ../nbs/02_learner.ipynb #f61ca214
 def accuracy(pred:Tensor, target:Tensor) -> Tensor:
     "Fraction of rows whose largest score is the target class."
@@ -114,17 +96,6 @@ def metric_name(m) -> str:
 # %% ../nbs/02_learner.ipynb #fcdc62de
 class LossNotFiniteError(FloatingPointError):
     "The loss became NaN or infinite during training."
-
-def set_lrs(
-    opt:torch.optim.Optimizer, # the optimizer whose rates change
-    lr:float|list, # one learning rate for every parameter group, or a list of one per group
-):
-    "Set the learning rate of each parameter group of `opt` (the lesson's `set_lrs`)."
-    lrs = list(lr) if isinstance(lr, (list, tuple, np.ndarray)) else [lr]*len(opt.param_groups)
-    if len(lrs) != len(opt.param_groups):
-        raise ValueError(f"set_lrs: {len(lrs)} learning rates given for {len(opt.param_groups)} parameter groups; "
-                         "give one number, or one per group")
-    for pg, l in zip(opt.param_groups, lrs): pg['lr'] = float(l)
 
 # %% ../nbs/02_learner.ipynb #0792d9dd
 def _call(model, xb): return model(*xb) if isinstance(xb, (tuple, list)) else model(xb)
@@ -214,12 +185,15 @@ class Learner:
         self.scaler = torch.amp.GradScaler('cuda') if mixed_precision == 'fp16' else None
         self.add_cbs([Recorder()] + ([ProgressCallback()] if progress else []) + listify(cbs))
 
-    def set_hypers(self, lr=None, wd=None):
-        "Set the base learning rates and weight decays, one per layer group."
-        if lr is not None: self.lrs = _spread(lr, len(self.groups), 'lr')
+    def set_hypers(self,
+        lr:float|list|slice|None=None, # new base learning rate(s), one per layer group (a list or slice) or one for all
+        wd:float|list|slice|None=None, # new weight decay(s), likewise
+    ):
+        "Set the base learning rates (`base_lrs`) and weight decays (`wds`), one per layer group."
+        if lr is not None: self.base_lrs = _spread(lr, len(self.groups), 'lr')
         if wd is not None: self.wds = _spread(wd, len(self.groups), 'wd')
         if getattr(self, 'opt', None) is not None:
-            for pg, lr_ in zip(self.opt.param_groups, self.lrs): pg['lr'] = lr_
+            set_lrs(self.opt, self.base_lrs)
 
     def create_opt(self):
         "Build the optimizer: one param group per layer group (weight decay is applied by the learner)."
@@ -229,12 +203,15 @@ class Learner:
             pgs.append({'params': ps})
         rest = [p for p in self.model.parameters() if id(p) not in seen]
         if rest: raise ValueError(f"{len(rest)} parameter tensors of the model are in no layer group; the groups must cover the model")
-        self.opt = self.opt_func(pgs, lr=self.lrs[-1])
+        self.opt = self.opt_func(pgs, lr=self.base_lrs[-1])
         self.set_hypers()
         return self.opt
 
 # %% ../nbs/02_learner.ipynb #de93adbe
-def _add_cbs(self, cbs):
+@patch
+def add_cbs(self:Learner,
+    cbs, # callbacks: instances, classes (instantiated here), or a list of them
+):
     "Attach callbacks (instances or classes)."
     for cb in listify(cbs):
         if isinstance(cb, type): cb = cb()
@@ -242,46 +219,57 @@ def _add_cbs(self, cbs):
     self.cbs.sort(key=lambda c: c.order)
     return self
 
-def _remove_cbs(self, cbs):
+@patch
+def remove_cbs(self:Learner,
+    cbs, # callbacks to detach (one, or a list)
+):
     "Detach callbacks."
     for cb in listify(cbs):
         if cb in self.cbs: self.cbs.remove(cb)
         if getattr(self, cb.name, None) is cb: delattr(self, cb.name)
     return self
 
+@patch
 @contextlib.contextmanager
-def _added_cbs(self, cbs):
+def added_cbs(self:Learner,
+    cbs, # callbacks attached for the duration of the `with` block
+):
     "Context manager: callbacks attached only inside the block."
     cbs = [c() if isinstance(c, type) else c for c in listify(cbs)]
     self.add_cbs(cbs)
     try: yield self
     finally: self.remove_cbs(cbs)
 
-def _callback(self, event:str):
+@patch
+def callback(self:Learner,
+    event:str, # one of `EVENTS`, e.g. `'after_batch'`
+):
     "Run `event` on every callback that defines it, in order."
     for cb in self.cbs:
         f = getattr(cb, event, None)
         if f is not None: f()
 
-Learner.add_cbs, Learner.remove_cbs, Learner.added_cbs, Learner.callback = _add_cbs, _remove_cbs, _added_cbs, _callback
-
 # %% ../nbs/02_learner.ipynb #0c26ead4
-def _with_events(self, f, name:str, exc:type):
+@patch
+def _with_events(self:Learner, f, name:str, exc:type):
     try: self.callback(f'before_{name}'); f()
     except exc: self.callback(f'after_cancel_{name}')
     finally: self.callback(f'after_{name}')
 
-def _autocast(self):
+@patch
+def _autocast(self:Learner):
     if self.mixed_precision is None: return contextlib.nullcontext()
     return torch.autocast(self.device.type, dtype=torch.bfloat16 if self.mixed_precision == 'bf16' else torch.float16)
 
-def _to(self, b):
+@patch
+def _to(self:Learner, b):
     b = to_device(b, self.device, non_blocking=self.device.type == 'cuda')
     if self.channels_last:
         b = tuple(x.contiguous(memory_format=torch.channels_last) if isinstance(x, Tensor) and x.ndim == 4 else x for x in b)
     return b
 
-def _one_batch(self):
+@patch
+def _one_batch(self:Learner):
     self.loss_value = None
     self.xb, self.yb = self._to(self.batch)
     with self._autocast(): self.pred = self.model(*self.xb) if isinstance(self.xb, tuple) else self.model(self.xb)
@@ -301,7 +289,8 @@ def _one_batch(self):
     self.opt.zero_grad(set_to_none=True)
 
 # %% ../nbs/02_learner.ipynb #46dcb511
-def _step(self):
+@patch
+def _step(self:Learner):
     if self.scaler: self.scaler.unscale_(self.opt)
     for pg, wd in zip(self.opt.param_groups, self.wds):
         ps = [p for p in pg['params'] if p.grad is not None]
@@ -314,32 +303,39 @@ def _step(self):
     else: self.opt.step()
 
 # %% ../nbs/02_learner.ipynb #46e6faf3
-def _all_batches(self):
+@patch
+def _all_batches(self:Learner):
     self.n_iter = len(self.dl) if hasattr(self.dl, '__len__') else None
     for self.iter, self.batch in enumerate(self.dl):
+        self.loss_value = None          # stays None if the batch is cancelled before its loss
         self._with_events(self._one_batch, 'batch', CancelBatchException)
 
-def _do_train(self):
+@patch
+def _do_train(self:Learner):
     self.model.train(); self.training = True
     if not self.train_bn: self._freeze_bn()
     self.dl = self.dls.train
     self._with_events(self._all_batches, 'train', CancelTrainException)
 
-def _do_validate(self, dl=None):
+@patch
+def _do_validate(self:Learner, dl=None):
     self.model.eval(); self.training = False
     self.dl = dl if dl is not None else self.dls.valid
     if self.dl is None: return
     with torch.no_grad(): self._with_events(self._all_batches, 'validate', CancelValidException)
 
-def _do_epoch(self):
+@patch
+def _do_epoch(self:Learner):
     self._do_train(); self._do_validate()
 
-def _freeze_bn(self):
+@patch
+def _freeze_bn(self:Learner):
     for g in self.groups[:self.n_frozen]:
         for m in g.modules():
             if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
-def _fit(self,
+@patch
+def fit(self:Learner,
     n_epochs:int, # passes over the training set
     lr:float|list|slice|None=None, # new base learning rate(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
@@ -358,10 +354,6 @@ def _fit(self,
             self.model.eval(); self.training = False
             self.opt.zero_grad(set_to_none=True)
     return self
-
-for f in (_with_events, _autocast, _to, _one_batch, _step, _all_batches, _do_train, _do_validate, _do_epoch, _freeze_bn):
-    setattr(Learner, f.__name__, f)
-Learner.fit = _fit
 
 # %% ../nbs/02_learner.ipynb #9c389af3
 class Recorder(Callback):
@@ -437,7 +429,10 @@ class ProgressCallback(Callback):
         if hasattr(self, 'mbar'): self.mbar.on_iter_end(); del self.mbar
 
 # %% ../nbs/02_learner.ipynb #62da7077
-def _freeze_to(self, n:int):
+@patch
+def freeze_to(self:Learner,
+    n:int, # how many layer groups, from the first, stop training; negative counts from the end
+):
     "Freeze the parameters of the first `n` layer groups (negative: all but the last `-n`)."
     if n < 0: n = len(self.groups) + n
     self.n_frozen = n
@@ -445,12 +440,19 @@ def _freeze_to(self, n:int):
         for p in g.parameters(): p.requires_grad_(i >= n)
     return self
 
-def _freeze(self): "Freeze all but the last layer group."; return self.freeze_to(-1)
-def _unfreeze(self): "Train every layer group."; return self.freeze_to(0)
-Learner.freeze_to, Learner.freeze, Learner.unfreeze = _freeze_to, _freeze, _unfreeze
+@patch
+def freeze(self:Learner):
+    "Freeze all but the last layer group."
+    return self.freeze_to(-1)
+
+@patch
+def unfreeze(self:Learner):
+    "Train every layer group."
+    return self.freeze_to(0)
 
 # %% ../nbs/02_learner.ipynb #18bb254f
-def _get_preds(self,
+@patch
+def get_preds(self:Learner,
     dl:Iterable|None=None, # batches to predict; default the validation set
     activation:Callable|None=None, # applied to the model's outputs, e.g. `partial(F.softmax, dim=-1)`
     tfm:Callable|None=None, # a transform applied to each input batch first (used by `tta`)
@@ -467,10 +469,10 @@ def _get_preds(self,
             if activation is not None: p = activation(p.float())
             preds.append(p.float().cpu()); targs.append(yb.cpu())
     return torch.cat(preds), torch.cat(targs)
-Learner.get_preds = _get_preds
 
 # %% ../nbs/02_learner.ipynb #45a97537
-def _tta(self,
+@patch
+def tta(self:Learner,
     dl:Iterable|None=None, # batches to predict; default the validation set
     augs:list[Callable]=(), # functions `xb -> xb'` making augmented copies of a batch
     activation:Callable=partial(F.softmax, dim=-1), # turns outputs into what is averaged (probabilities)
@@ -481,21 +483,23 @@ def _tta(self,
     if not tfms: raise ValueError('tta needs at least one augmentation, or use_orig=True')
     preds = [self.get_preds(dl, activation, tfm=t) for t in tfms]
     return torch.stack([p for p, _ in preds]).mean(0), preds[0][1]
-Learner.tta = _tta
 
 # %% ../nbs/02_learner.ipynb #d8e57333
-def _save(self, name:str, with_opt:bool=True) -> Path:
+@patch
+def save(self:Learner,
+    name:str, # file name without `.pth`, under `learn.path`
+    with_opt:bool=True, # also save the optimizer state (momentum buffers, Adam moments)
+) -> Path:
     "Save model (and optimizer) state to `path/name.pth`, atomically."
-    f = self.path/f'{name}.pth'; f.parent.mkdir(parents=True, exist_ok=True)
     state = {'model': self.model.state_dict()}
     if with_opt and self.opt is not None: state['opt'] = self.opt.state_dict()
-    fd, tmp = tempfile.mkstemp(dir=f.parent, prefix=f'.{f.name}.', suffix='.tmp'); os.close(fd)
-    try: torch.save(state, tmp); os.replace(tmp, f)
-    finally:
-        if os.path.exists(tmp): os.unlink(tmp)
-    return f
+    return atomic_write(self.path/f'{name}.pth', lambda tmp: torch.save(state, tmp))
 
-def check_state(model:nn.Module, sd:dict, source:str='the checkpoint'):
+def check_state(
+    model:nn.Module, # the model the state is meant for
+    sd:dict, # a state dict, as saved
+    source:str='the checkpoint', # how the error names where `sd` came from
+):
     "Raise a `ValueError` naming the first tensor of `sd` that is missing from, extra to, or shaped unlike `model`'s."
     own = model.state_dict()
     for k, v in sd.items():
@@ -505,7 +509,12 @@ def check_state(model:nn.Module, sd:dict, source:str='the checkpoint'):
                              "it was saved from a model of another size")
     if missing := [k for k in own if k not in sd]: raise ValueError(f"{source} lacks tensor {missing[0]!r} that the model has")
 
-def _load(self, name:str, with_opt:bool=True, strict:bool=True):
+@patch
+def load(self:Learner,
+    name:str, # file name without `.pth` (under `learn.path`), or a path ending `.pth`
+    with_opt:bool=True, # also restore the optimizer state, if the file has it
+    strict:bool=True, # refuse a state whose tensors do not match the model's, naming the first that differs
+):
     "Load model (and optimizer) state from `path/name.pth` (or a path ending .pth)."
     f = Path(name) if str(name).endswith('.pth') else self.path/f'{name}.pth'
     if not f.exists(): raise FileNotFoundError(f"no saved model at {f}; saved ones here: {sorted(p.stem for p in self.path.glob('*.pth'))}")
@@ -516,10 +525,13 @@ def _load(self, name:str, with_opt:bool=True, strict:bool=True):
         if self.opt is None: self.create_opt()
         self.opt.load_state_dict(state['opt'])
     return self
-Learner.save, Learner.load = _save, _load
 
 # %% ../nbs/02_learner.ipynb #14307811
-def _summary(self, xb=None, print_it:bool=True) -> list[dict]:
+@patch
+def summary(self:Learner,
+    xb=None, # an input batch (a tensor or tuple); default the first training batch
+    print_it:bool=True, # print the table as well as returning its rows
+) -> list[dict]:
     "A table of each leaf layer's output shape, parameters and trainability, for one batch (default: the first training batch)."
     if xb is None: xb = self._to(next(iter(self.dls.train)))[0]
     rows, hooks = [], []
@@ -544,4 +556,61 @@ def _summary(self, xb=None, print_it:bool=True) -> list[dict]:
         tot = sum(p.numel() for p in self.model.parameters()); tr = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
         print('-'*82); print(f'Total params: {tot:,}   trainable: {tr:,}   frozen: {tot-tr:,}')
     return rows
-Learner.summary = _summary
+
+# %% ../nbs/02_learner.ipynb #e3198a80
+@patch
+def fit_sgdr(self:Learner,
+    n_cycles:int, # number of cycles
+    lr:float|list|slice|None=None, # the top learning rate(s) of each cycle
+    cycle_len:float=1, # epochs in the first cycle
+    cycle_mult:float=1, # growth of each next cycle
+    cycle_save_name:str|None=None, # if given, save the model after each cycle as `{name}_cyc_{i}`
+    on_cycle_end:Callable|None=None, # or any `f(learn, cycle)`, called at the end of each cycle
+    wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
+    cbs:list|None=None, # callbacks for this call only
+):
+    "Train `n_cycles` SGDR cycles, as the lesson's `learn.fit(lr, n_cycles, cycle_len=..., cycle_mult=...)`."
+    if cycle_save_name: on_cycle_end = save_cycle(cycle_save_name)
+    cb = SGDR(cycle_len, cycle_mult, on_cycle_end=on_cycle_end)
+    return self.fit(sgdr_epochs(n_cycles, cycle_len, cycle_mult), lr=lr, wd=wd, cbs=[cb] + listify(cbs))
+
+@patch
+def fit_one_cycle(self:Learner,
+    n_epochs:int, # passes over the training set
+    lr:float|list|slice|None=None, # the peak learning rate(s)
+    pct_start:float=0.25, # fraction of the iterations spent warming up
+    div:float=25., # the start rate is `lr/div`
+    final_div:float=1e4, # the final rate is `lr/div/final_div`
+    wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
+    cbs:list|None=None, # callbacks for this call only
+):
+    "Train `n_epochs` with the one-cycle learning-rate schedule peaking at `lr`."
+    total = n_epochs*len(self.dls.train)
+    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[ParamScheduler(one_cycle_sched(total, pct_start, div, final_div))] + listify(cbs))
+
+# %% ../nbs/02_learner.ipynb #3fa133b8
+@patch
+def lr_find(self:Learner,
+    start_lr:float=1e-7, # the first learning rate tried
+    end_lr:float=10., # the last (the lesson went up to 100 for its CIFAR nets)
+    num_it:int=100, # mini-batches to try, at most
+    suggest:str='steep', # 'steep' (steepest descent of the loss) or 'min/10'
+    plot:bool=True, # draw the curve with the suggestion
+) -> float:
+    "Run the learning-rate finder; restore the model and optimizer; plot the curve and return a suggested lr."
+    if self.opt is None: self.create_opt()
+    states = deepcopy(self.model.state_dict()), deepcopy(self.opt.state_dict())
+    cb = LRFinder(start_lr, end_lr, num_it)
+    n_epochs = math.ceil(num_it/len(self.dls.train))
+    rec = self.recorder; saved = (rec.losses[:], rec.lrs[:], rec.values[:], rec.epoch_lines[:])
+    try: self.fit(n_epochs, cbs=[cb])
+    finally:
+        self.model.load_state_dict(states[0]); self.opt.load_state_dict(states[1])
+        rec.losses, rec.lrs, rec.values, rec.epoch_lines = saved
+    self.lr_finder = cb
+    sug = suggest_lr(cb.lrs, cb.losses, suggest)
+    if plot:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot(cb.lrs, cb.losses); ax.set_xscale('log'); ax.axvline(sug, color='r', ls='--', label=f'suggestion {sug:.1e}')
+        ax.set(title='Learning-rate finder', xlabel='learning rate (log scale)', ylabel='smoothed training loss'); ax.legend()
+    return sug

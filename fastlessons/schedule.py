@@ -4,32 +4,42 @@
 
 # %% ../nbs/03_schedule.ipynb #4cbc8c85
 from __future__ import annotations
-import math
-from copy import deepcopy
+import math, time
 from typing import Callable
 import numpy as np
 import torch
-import matplotlib.pyplot as plt
-from .learner import Learner, Callback, CancelFitException, CancelValidException, CancelTrainException
+from .core import set_lrs
+from .callback import Callback, CancelFitException, CancelValidException, CancelTrainException
 
 # %% auto #0
-__all__ = ['ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle', 'one_cycle_sched', 'LRFinder', 'suggest_lr',
-           'TimeBudget']
+__all__ = ['cos_anneal', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle', 'one_cycle_sched', 'LRFinder',
+           'suggest_lr', 'TimeBudget']
+
+# %% ../nbs/03_schedule.ipynb #b74412c4
+def cos_anneal(
+    start:float, # the value at pos = 0
+    end:float, # the value at pos = 1
+    pos:float, # position along the curve, in [0, 1]
+) -> float:
+    "Half a cosine from `start` to `end`: flat at both ends, steepest in the middle."
+    return end + (start - end)/2*(math.cos(math.pi*pos) + 1)
 
 # %% ../nbs/03_schedule.ipynb #c6c06753
 class ParamScheduler(Callback):
     "Before each training batch, set each group's lr to its base lr times `sched(iteration)`."
     order = 10
-    def __init__(self, sched:Callable[[int], float]): self.sched = sched
+    def __init__(self,
+        sched:Callable[[int], float], # iteration -> multiplier of each group's base learning rate
+    ): self.sched = sched
     def before_fit(self): self.it = 0
     def before_batch(self):
         if not self.learn.training: return
         f = self.sched(self.it)
-        for pg, base in zip(self.learn.opt.param_groups, self.learn.lrs): pg['lr'] = base*f
+        set_lrs(self.learn.opt, [base*f for base in self.learn.base_lrs])
     def after_batch(self):
         if self.learn.training: self.it += 1
     def after_fit(self):
-        for pg, base in zip(self.learn.opt.param_groups, self.learn.lrs): pg['lr'] = base
+        set_lrs(self.learn.opt, self.learn.base_lrs)
 
 # %% ../nbs/03_schedule.ipynb #c79de7c7
 def sgdr_sched(
@@ -43,17 +53,26 @@ def sgdr_sched(
     def f(it):
         T, start, cyc = T0, 0, 0
         while it >= start + T: start += T; T *= cycle_mult; cyc += 1
-        return eta_min + (1 - eta_min)*(1 + math.cos(math.pi*(it - start)/T))/2, cyc
+        return cos_anneal(1., eta_min, (it - start)/T), cyc
     return f
 
-def sgdr_epochs(n_cycles:int, cycle_len:float=1, cycle_mult:float=1) -> int:
+def sgdr_epochs(
+    n_cycles:int, # number of cycles
+    cycle_len:float=1, # epochs in the first cycle
+    cycle_mult:float=1, # growth of each next cycle
+) -> int:
     "Total epochs of `n_cycles` SGDR cycles."
     return round(sum(cycle_len*cycle_mult**i for i in range(n_cycles)))
 
 # %% ../nbs/03_schedule.ipynb #722168f9
 class SGDR(ParamScheduler):
     "Cosine annealing with warm restarts; calls `on_cycle_end(learn, cycle)` at each cycle's end."
-    def __init__(self, cycle_len:float=1, cycle_mult:float=1, eta_min:float=0., on_cycle_end:Callable|None=None):
+    def __init__(self,
+        cycle_len:float=1, # epochs in the first cycle
+        cycle_mult:float=1, # each cycle is this many times longer than the last
+        eta_min:float=0., # the lowest multiplier, reached at the end of each cycle
+        on_cycle_end:Callable|None=None, # `f(learn, cycle)` called when a cycle ends (e.g. `save_cycle`)
+    ):
         self.cycle_len, self.cycle_mult, self.eta_min, self.on_cycle_end = cycle_len, cycle_mult, eta_min, on_cycle_end
     def before_fit(self):
         super().before_fit(); self.cycle = 0
@@ -65,53 +84,44 @@ class SGDR(ParamScheduler):
             if self.on_cycle_end is not None: self.on_cycle_end(self.learn, self.cycle)
             self.cycle = nxt
 
-def save_cycle(name:str) -> Callable:
+def save_cycle(
+    name:str, # the checkpoints are `{name}_cyc_{cycle}.pth` under `learn.path`
+) -> Callable:
     "An `on_cycle_end` that saves the model as `{name}_cyc_{cycle}`."
     def f(learn, cycle): learn.save(f'{name}_cyc_{cycle}')
     return f
 
-def _fit_sgdr(self,
-    n_cycles:int, # number of cycles
-    lr:float|list|slice|None=None, # the top learning rate(s) of each cycle
-    cycle_len:float=1, # epochs in the first cycle
-    cycle_mult:float=1, # growth of each next cycle
-    cycle_save_name:str|None=None, # if given, save the model after each cycle as `{name}_cyc_{i}`
-    on_cycle_end:Callable|None=None, # or any `f(learn, cycle)`
-    wd=None, cbs=None,
-):
-    "Train `n_cycles` SGDR cycles, as the lesson's `learn.fit(lr, n_cycles, cycle_len=..., cycle_mult=...)`."
-    if cycle_save_name: on_cycle_end = save_cycle(cycle_save_name)
-    cb = SGDR(cycle_len, cycle_mult, on_cycle_end=on_cycle_end)
-    return self.fit(sgdr_epochs(n_cycles, cycle_len, cycle_mult), lr=lr, wd=wd, cbs=[cb] + (cbs or []))
-Learner.fit_sgdr = _fit_sgdr
-
 # %% ../nbs/03_schedule.ipynb #e1b9ef07
-def one_cycle_sched(total:int, pct_start:float=0.25, div:float=25., final_div:float=1e4) -> Callable[[int], float]:
+def one_cycle_sched(
+    total:int, # iterations in the whole cycle
+    pct_start:float=0.25, # fraction of them spent warming up
+    div:float=25., # the start multiplier is 1/div
+    final_div:float=1e4, # the final multiplier is 1/(div*final_div)
+) -> Callable[[int], float]:
     "A function `it -> lr multiplier` of the one-cycle policy over `total` iterations (as `OneCycleLR`)."
     up = float(pct_start*total) - 1
-    def cos(a, b, p): return b + (a - b)/2*(math.cos(math.pi*p) + 1)
     def f(it):
-        if it <= up: return cos(1/div, 1., it/up)
-        return cos(1., 1/(div*final_div), (it - up)/(total - 1 - up))
+        if it <= up: return cos_anneal(1/div, 1., it/up)
+        return cos_anneal(1., 1/(div*final_div), (it - up)/(total - 1 - up))
     return f
-
-def _fit_one_cycle(self, n_epochs:int, lr=None, pct_start:float=0.25, div:float=25., final_div:float=1e4, wd=None, cbs=None):
-    "Train `n_epochs` with the one-cycle learning-rate schedule peaking at `lr`."
-    total = n_epochs*len(self.dls.train)
-    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[ParamScheduler(one_cycle_sched(total, pct_start, div, final_div))] + (cbs or []))
-Learner.fit_one_cycle = _fit_one_cycle
 
 # %% ../nbs/03_schedule.ipynb #0a37c88c
 class LRFinder(Callback):
     "Grow the lr exponentially each batch; record smoothed losses; stop on divergence."
     order = 10
-    def __init__(self, start_lr:float=1e-7, end_lr:float=10., num_it:int=100, beta:float=0.98, div_thresh:float=4.):
+    def __init__(self,
+        start_lr:float=1e-7, # the first learning rate tried
+        end_lr:float=10., # the last
+        num_it:int=100, # mini-batches to try, at most
+        beta:float=0.98, # smoothing of the recorded loss (an exponential moving average, bias-corrected)
+        div_thresh:float=4., # stop once the smoothed loss exceeds this many times its minimum
+    ):
         self.start_lr, self.end_lr, self.num_it, self.beta, self.div_thresh = start_lr, end_lr, num_it, beta, div_thresh
     def before_fit(self): self.it, self.avg, self.best, self.lrs, self.losses = 0, 0., math.inf, [], []
     def before_validate(self): raise CancelValidException   # no validation while searching
     def before_batch(self):
         lr = self.start_lr*(self.end_lr/self.start_lr)**(self.it/max(self.num_it - 1, 1))
-        for pg, base in zip(self.learn.opt.param_groups, self.learn.lrs): pg['lr'] = lr*base/self.learn.lrs[-1]
+        set_lrs(self.learn.opt, [lr*base/self.learn.base_lrs[-1] for base in self.learn.base_lrs])
         self.lr = lr
     def after_loss(self):
         l = self.learn.loss.item()
@@ -123,7 +133,11 @@ class LRFinder(Callback):
         self.best = min(self.best, smooth)
         if smooth > self.div_thresh*self.best or self.it >= self.num_it: raise CancelFitException
 
-def suggest_lr(lrs, losses, method:str='steep') -> float:
+def suggest_lr(
+    lrs, # the learning rates tried
+    losses, # the smoothed loss at each
+    method:str='steep', # 'steep' (steepest descent of the loss) or 'min/10' (a tenth of the rate at the minimum)
+) -> float:
     "A learning rate from an lr_find curve: steepest descent of the loss, or a tenth of the minimum's."
     lrs, losses = np.asarray(lrs), np.asarray(losses)
     if len(lrs) < 3: raise ValueError(f'lr_find recorded only {len(lrs)} points: use more batches (num_it) or a lower start_lr')
@@ -133,33 +147,17 @@ def suggest_lr(lrs, losses, method:str='steep') -> float:
     g = np.gradient(losses[:i_min+1], np.log(lrs[:i_min+1])) if i_min >= 2 else np.gradient(losses, np.log(lrs))
     return float(lrs[int(np.argmin(g))])
 
-# %% ../nbs/03_schedule.ipynb #23afe4bd
-def _lr_find(self, start_lr:float=1e-7, end_lr:float=10., num_it:int=100, suggest:str='steep', plot:bool=True) -> float:
-    "Run the learning-rate finder; restore the model and optimizer; plot the curve and return a suggested lr."
-    if self.opt is None: self.create_opt()
-    states = deepcopy(self.model.state_dict()), deepcopy(self.opt.state_dict())
-    cb = LRFinder(start_lr, end_lr, num_it)
-    n_epochs = math.ceil(num_it/len(self.dls.train))
-    rec = self.recorder; saved = (rec.losses[:], rec.lrs[:], rec.values[:], rec.epoch_lines[:])
-    try: self.fit(n_epochs, cbs=[cb])
-    finally:
-        self.model.load_state_dict(states[0]); self.opt.load_state_dict(states[1])
-        rec.losses, rec.lrs, rec.values, rec.epoch_lines = saved
-    self.lr_finder = cb
-    sug = suggest_lr(cb.lrs, cb.losses, suggest)
-    if plot:
-        _, ax = plt.subplots(figsize=(6, 3.5))
-        ax.plot(cb.lrs, cb.losses); ax.set_xscale('log'); ax.axvline(sug, color='r', ls='--', label=f'suggestion {sug:.1e}')
-        ax.set(title='Learning-rate finder', xlabel='learning rate (log scale)', ylabel='smoothed training loss'); ax.legend()
-    return sug
-Learner.lr_find = _lr_find
-
 # %% ../nbs/03_schedule.ipynb #dffad8d5
 class TimeBudget(Callback):
     "One-cycle learning rate over `budget` seconds of training; stops when they are spent."
     order = 10
-    def __init__(self, budget:float, pct_start:float=0.1, div:float=10., final_div:float=100., clock:Callable=None):
-        import time
+    def __init__(self,
+        budget:float, # seconds of training (validation not counted)
+        pct_start:float=0.1, # fraction of the budget spent warming up
+        div:float=10., # the start rate is `lr/div`
+        final_div:float=100., # the final rate is `lr/div/final_div`
+        clock:Callable|None=None, # a function returning seconds; default `time.perf_counter` (tests pass a fake one)
+    ):
         self.budget, self.pct, self.div, self.final_div = budget, pct_start, div, final_div
         self.clock = clock or time.perf_counter
     def before_fit(self): self.used, self.n_items = 0., 0
@@ -170,12 +168,13 @@ class TimeBudget(Callback):
     def elapsed(self) -> float: return self.used + (self.clock() - self.t0)
     def before_batch(self):
         if not self.learn.training: return
-        f = min(1., self.elapsed()/self.budget)
-        cos = lambda a, b, p: b + (a - b)/2*(math.cos(math.pi*p) + 1)
-        m = cos(1/self.div, 1., f/self.pct) if f < self.pct else cos(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct))
-        for pg, base in zip(self.learn.opt.param_groups, self.learn.lrs): pg['lr'] = base*m
+        t = self.elapsed()
+        if t >= self.budget: raise CancelTrainException        # spent: this epoch validates, and no other starts
+        f = t/self.budget
+        m = (cos_anneal(1/self.div, 1., f/self.pct) if f < self.pct else
+             cos_anneal(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct)))
+        set_lrs(self.learn.opt, [base*m for base in self.learn.base_lrs])
     def after_batch(self):
         if not self.learn.training: return
         y = self.learn.yb
         self.n_items += y.numel() if torch.is_tensor(y) else 1
-        if self.elapsed() >= self.budget: raise CancelTrainException
