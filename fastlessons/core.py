@@ -47,7 +47,9 @@ def to_device(
     return x
 
 # %% ../nbs/00_core.ipynb #4f4d629d
-def to_np(x) -> np.ndarray:
+def to_np(
+    x, # a tensor (any device or dtype), or anything `np.asarray` takes
+) -> np.ndarray:
     "A numpy copy of tensor `x` (detached, on the CPU; bfloat16/float16 become float32)."
     if isinstance(x, np.ndarray): return x
     if not isinstance(x, torch.Tensor): return np.asarray(x)
@@ -110,11 +112,19 @@ def atomic_write(
     return path
 
 # %% ../nbs/00_core.ipynb #51cc9c8f
-def noop(x=None, *args, **kwargs):
+def noop(
+    x=None, # returned as it is
+    *args, # ignored
+    **kwargs, # ignored
+):
     "Do nothing; return `x`."
     return x
 
-def listify(o) -> list:
+def listify(
+
+    o, # None, a single object, or an iterable (a string counts as one object)
+
+) -> list:
     "Make `o` a list: None -> [], a list stays, a tuple/generator is listed, anything else is wrapped."
     if o is None: return []
     if isinstance(o, list): return o

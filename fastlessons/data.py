@@ -19,7 +19,10 @@ class DataError(Exception):
     "A data set is missing, damaged or unsafe; the message says which file and what to do."
 
 # %% ../nbs/01_data.ipynb #8fd3815c
-def sha256sum(path:Path|str, chunk:int=1<<20) -> str:
+def sha256sum(
+    path:Path|str, # the file to hash
+    chunk:int=1<<20, # bytes read at a time
+) -> str:
     "The hex sha256 of the file at `path`, read in chunks."
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -48,7 +51,11 @@ def _bad_name(name:str) -> str|None:
     if '..' in p.parts: return "contains '..'"
     return None
 
-def check_members(archive:Path|str):
+def check_members(
+
+    archive:Path|str, # a .zip, .tar, .tgz or .tar.gz file
+
+):
     "Raise `DataError` if any member of the tar or zip `archive` could land outside the extraction folder."
     archive = Path(archive)
     def fail(name, why): raise DataError(f"{archive} is unsafe: member {name!r} {why}; it was not extracted. "
@@ -144,12 +151,14 @@ class DataSet:
     check:Callable[[Path], str] # raises DataError if the data at this path is wrong; returns a summary
     sha256:str|None=None # hex digest of the official file, where known
     size:int|None=None # size of the official file in bytes, where known
-    description:str=''
+    description:str='' # one line for people: what it is
     @property
     def is_archive(self) -> bool: return self.fname != self.target
 
 DATASETS:dict[str, DataSet] = {}
-def register(ds:DataSet) -> DataSet:
+def register(
+    ds:DataSet, # the data set to add; one of the same name is replaced
+) -> DataSet:
     "Add (or replace) a data set in the registry."
     DATASETS[ds.name] = ds; return ds
 
@@ -159,11 +168,21 @@ def _expect(what, found, expected, path):
         raise DataError(f"{path} holds {found:,} {what} but {expected:,} were expected: the data set is incomplete or "
                         f"a different edition. Delete {path} and get it again (see fastlessons.data.DATASETS for the URL).")
 
-def read_text(path:Path|str) -> str:
+def read_text(
+
+    path:Path|str, # a text file, UTF-8 (a leading byte-order mark is dropped)
+
+) -> str:
     "Read a UTF-8 text file, dropping a leading byte-order mark."
     return Path(path).read_text(encoding='utf-8-sig')
 
-def check_nietzsche(path:Path, n_chars:int=600_901) -> str:
+def check_nietzsche(
+
+    path:Path, # the text file
+
+    n_chars:int=600_901, # the length it must have
+
+) -> str:
     "The Nietzsche corpus: a UTF-8 text of `n_chars` characters."
     try: text = read_text(path)
     except UnicodeDecodeError as e: raise DataError(f"{path} is not UTF-8 text ({e}); delete it and download it again") from e
@@ -173,7 +192,13 @@ def check_nietzsche(path:Path, n_chars:int=600_901) -> str:
 def _count_lines(path:Path) -> int:
     with open(path, 'rb') as f: return sum(1 for _ in f)
 
-def check_movielens(path:Path, n_ratings:int=100_836) -> str:
+def check_movielens(
+
+    path:Path, # the extracted ml-latest-small folder
+
+    n_ratings:int=100_836, # the number of ratings it must have
+
+) -> str:
     "MovieLens small: a folder with ratings.csv (`n_ratings` rows) and movies.csv."
     for f in ('ratings.csv', 'movies.csv'):
         if not (path/f).is_file(): raise DataError(f"{path} has no {f}: not the MovieLens folder, or an incomplete extract; delete {path} and get it again")
@@ -181,7 +206,11 @@ def check_movielens(path:Path, n_ratings:int=100_836) -> str:
     return f'{n_ratings:,} ratings'
 
 IMG_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp')
-def check_image_folder(path:Path, counts:dict[str,int]={'train': 50_000, 'test': 10_000}, n_classes:int=10) -> str:
+def check_image_folder(
+    path:Path, # the extracted folder, holding one folder per split
+    counts:dict[str,int]={'train': 50_000, 'test': 10_000}, # images each split must hold
+    n_classes:int=10, # class folders each split must hold
+) -> str:
     "An image folder `<split>/<class>/*.png|jpg` with `counts` images per split in `n_classes` classes."
     for split, n in counts.items():
         d = path/split
@@ -201,11 +230,17 @@ register(DataSet('cifar10', 'https://s3.amazonaws.com/fast-ai-imageclas/cifar10.
                  check_image_folder, description="CIFAR-10 as fast.ai's image folders: train/ and test/, one folder per class"));
 
 # %% ../nbs/01_data.ipynb #ad169d2d
-def cache_dir(path:Path|str|None=None) -> Path:
+def cache_dir(
+    path:Path|str|None=None, # a folder to use instead of `$FASTLESSONS_CACHE` or `~/.fastlessons`
+) -> Path:
     "The download cache: `path`, else `$FASTLESSONS_CACHE`, else `~/.fastlessons`."
     return Path(path or os.environ.get('FASTLESSONS_CACHE') or Path.home()/'.fastlessons').expanduser()
 
-def local_dir(path:Path|str|None=None) -> Path|None:
+def local_dir(
+
+    path:Path|str|None=None, # a folder to use instead of `$FASTLESSONS_DATA`
+
+) -> Path|None:
     "The local data folder: `path`, else `$FASTLESSONS_DATA`; a relative path that is missing here is looked up from parent folders."
     path = path or os.environ.get('FASTLESSONS_DATA')
     if not path: return None

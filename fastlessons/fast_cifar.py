@@ -33,13 +33,19 @@ def patch_whitening(
     return filt.float().reshape(c*k*k, c, k, k)
 
 # %% ../nbs/11_fast_cifar.ipynb #f71c7b52
-def conv_bn(ni:int, nf:int) -> list[nn.Module]:
+def conv_bn(
+    ni:int, # input channels
+    nf:int, # output channels
+) -> list[nn.Module]:
     "3x3 convolution (padding 1, no bias), BatchNorm, GELU."
     return [nn.Conv2d(ni, nf, 3, padding=1, bias=False), nn.BatchNorm2d(nf), nn.GELU()]
 
 class ConvGroup(nn.Sequential):
     "`conv_bn`, a 2x2 max pool (halves the resolution), `conv_bn`."
-    def __init__(self, ni:int, nf:int): super().__init__(*conv_bn(ni, nf), nn.MaxPool2d(2), *conv_bn(nf, nf))
+    def __init__(self,
+        ni:int, # input channels
+        nf:int, # channels of both convolutions (and the output)
+    ): super().__init__(*conv_bn(ni, nf), nn.MaxPool2d(2), *conv_bn(nf, nf))
 
 class FastNet(nn.Sequential):
     "Normalize, a 2x2 (whitening) convolution, `ConvGroup`s, global max pool, linear: CIFAR-10 on a small compute budget."
@@ -59,7 +65,15 @@ class FastNet(nn.Sequential):
             if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3): nn.init.dirac_(m.weight.data[:m.in_channels])
         if x_whiten is not None: self.init_whitening(x_whiten, eps)
 
-    def init_whitening(self, x:Tensor, eps:float=5e-4):
+    def init_whitening(
+
+        self,
+
+        x:Tensor, # training images (n, 3, h, w), raw uint8 or float, to compute the patch statistics from
+
+        eps:float=5e-4, # added to the eigenvalues before the inverse square root
+
+    ):
         "Set the first convolution to the whitening filters of `x`'s patches and their negatives, and freeze it."
         conv = self[1]
         filt = patch_whitening(self[0](x), conv.kernel_size[0], eps)
@@ -74,12 +88,15 @@ class FastNet(nn.Sequential):
 class ProgressiveResize(Callback):
     "Train on batches resized to `size` until a fraction `until` of training has passed, for each `(size, until)` of `schedule`."
     order = 6                                          # after `Augment` (5)
-    def __init__(self, schedule=((24, 0.5),), mode:str='bilinear'):
+    def __init__(self,
+        schedule=((24, 0.5),), # `(size, until)` pairs: train at `size` pixels until this fraction of training has passed
+        mode:str='bilinear', # interpolation of `F.interpolate`
+    ):
         self.schedule = sorted(((int(sz), float(u)) for sz, u in schedule), key=lambda p: p[1])
         bad = [p for p in self.schedule if p[0] < 1 or not 0 < p[1] <= 1]
         if bad: raise ValueError(f"ProgressiveResize: sizes must be positive and fractions in (0, 1]; got {bad}")
         self.mode = mode
-    def before_fit(self): self.tb = next((cb for cb in self.learn.cbs if isinstance(cb, TimeBudget)), None)
+    def before_fit(self): self.tb = getattr(self.learn, 'timebudget', None)
     def progress(self) -> float:
         "The fraction of training done: of the time budget, or of the epochs."
         if self.tb is not None: return self.tb.elapsed()/self.tb.budget
@@ -97,18 +114,20 @@ class ProgressiveResize(Callback):
 
 # %% ../nbs/11_fast_cifar.ipynb #e253f702
 def fast_cifar_learner(
-    x:Tensor, y:Tensor, # training images (n, 3, h, w) as uint8 pixels, and labels
-    x_valid:Tensor, y_valid:Tensor, # validation (test) images and labels
+    x:Tensor, # training images (n, 3, h, w) as uint8 pixels
+    y:Tensor, # their labels, class indices
+    x_valid:Tensor, # validation (test) images, uint8
+    y_valid:Tensor, # their labels
     budget:float|None=720., # seconds of training for a `TimeBudget` schedule; None: train by epochs
     widths:tuple[int, ...]=(24, 32, 128, 128), # see `FastNet`
     bs:int=128, # batch size
     lr:float=0.1, # peak learning rate
     wd:float=5e-4, # L2 weight decay
-    label_smoothing:float=0.2,
+    label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets of the cross-entropy
     pad:int=2, # largest translation of the augmentation, in pixels
     whiten:bool=True, # set and freeze the first layer from 5,000 training images
     resize=((24, 0.5),), # `ProgressiveResize`'s schedule; None or () trains at full size throughout
-    seed:int=0,
+    seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
 ) -> Learner:
     "A `Learner` training `FastNet` with the recipe above."

@@ -29,7 +29,10 @@ __all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_nam
 # %% ../nbs/02_learner.ipynb #12bb8f0f
 class DataLoaders:
     "A train and a validation iterable of `(x, y)` batches."
-    def __init__(self, train:Iterable, valid:Iterable|None=None): self.train, self.valid = train, valid
+    def __init__(self,
+        train:Iterable, # training batches, iterated once an epoch
+        valid:Iterable|None=None, # validation batches; None: no validation
+    ): self.train, self.valid = train, valid
 
     @classmethod
     def from_dsets(cls,
@@ -45,7 +48,14 @@ class DataLoaders:
                    DataLoader(valid_ds, bs*2, shuffle=False, num_workers=num_workers, **kwargs) if valid_ds is not None else None)
 
     @classmethod
-    def from_tensors(cls, x_train:Tensor, y_train:Tensor, x_valid:Tensor|None=None, y_valid:Tensor|None=None, **kwargs) -> DataLoaders:
+    def from_tensors(
+        cls,
+        x_train:Tensor, # training inputs
+        y_train:Tensor, # training targets
+        x_valid:Tensor|None=None, # validation inputs
+        y_valid:Tensor|None=None, # validation targets
+        **kwargs, # passed to `from_dsets` (`bs`, `shuffle`, ...)
+    ) -> DataLoaders:
         "`DataLoaders` from tensors (`TensorDataset`s)."
         return cls.from_dsets(TensorDataset(x_train, y_train),
                               TensorDataset(x_valid, y_valid) if x_valid is not None else None, **kwargs)
@@ -77,19 +87,38 @@ class TensorLoader:
             yield x, self.y[b]
 
 # %% ../nbs/02_learner.ipynb #f61ca214
-def accuracy(pred:Tensor, target:Tensor) -> Tensor:
+def accuracy(
+    pred:Tensor, # scores, (bs, n_classes) or (..., n_classes)
+    target:Tensor, # class indices, (bs,) or (...)
+) -> Tensor:
     "Fraction of rows whose largest score is the target class."
     return (pred.argmax(dim=-1) == target).float().mean()
 
-def mse(pred:Tensor, target:Tensor) -> Tensor:
+def mse(
+
+    pred:Tensor, # predictions, any shape
+
+    target:Tensor, # targets with as many elements
+
+) -> Tensor:
     "Mean squared error (the shapes are flattened)."
     return F.mse_loss(pred.reshape(-1).float(), target.reshape(-1).float())
 
-def rmse(pred:Tensor, target:Tensor) -> Tensor:
+def rmse(
+
+    pred:Tensor, # predictions, any shape
+
+    target:Tensor, # targets with as many elements
+
+) -> Tensor:
     "Root of the mean squared error; averaged per batch, so use `mse` for an exact epoch figure."
     return mse(pred, target).sqrt()
 
-def metric_name(m) -> str:
+def metric_name(
+
+    m, # a metric: a function, or an object with a `name`
+
+) -> str:
     "A column name for metric `m`."
     return getattr(m, 'name', None) or getattr(m, '__name__', None) or type(m).__name__.lower()
 
@@ -229,16 +258,19 @@ def remove_cbs(self:Learner,
         if getattr(self, cb.name, None) is cb: delattr(self, cb.name)
     return self
 
-@patch
 @contextlib.contextmanager
+def _cbs_attached(learn, cbs):
+    cbs = [c() if isinstance(c, type) else c for c in listify(cbs)]
+    learn.add_cbs(cbs)
+    try: yield learn
+    finally: learn.remove_cbs(cbs)
+
+@patch
 def added_cbs(self:Learner,
     cbs, # callbacks attached for the duration of the `with` block
 ):
-    "Context manager: callbacks attached only inside the block."
-    cbs = [c() if isinstance(c, type) else c for c in listify(cbs)]
-    self.add_cbs(cbs)
-    try: yield self
-    finally: self.remove_cbs(cbs)
+    "Context manager: callbacks attached only inside the `with` block."
+    return _cbs_attached(self, cbs)
 
 @patch
 def callback(self:Learner,
@@ -387,7 +419,17 @@ class Recorder(Callback):
         self.epoch_lines.append([str(self.learn.epoch), *[f'{v:.6f}' for v in self.values[-1]], format_time(self.epoch_times[-1])])
         self.train_n = self.val_n = 0      # so that an epoch cancelled before this callback's before_epoch records nothing
 
-    def plot_loss(self, skip_start:int=0, ax=None, with_valid:bool=True):
+    def plot_loss(
+
+        self,
+
+        skip_start:int=0, # batches to leave out at the start (their loss is often off the scale)
+
+        ax=None, # a matplotlib axis to draw on; a new figure if None
+
+        with_valid:bool=True, # also plot the validation loss of each epoch
+
+    ):
         "Plot the training loss of every batch and the validation loss of every epoch."
         if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
         ax.plot(range(skip_start, len(self.losses)), self.losses[skip_start:], label='train (per batch)', alpha=0.7)
@@ -397,7 +439,13 @@ class Recorder(Callback):
         ax.set(title='Loss', xlabel='batch', ylabel='loss'); ax.legend()
         return ax
 
-    def plot_lr(self, ax=None):
+    def plot_lr(
+
+        self,
+
+        ax=None, # a matplotlib axis to draw on; a new figure if None
+
+    ):
         "Plot the learning rate of every layer group over the training batches."
         if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
         lrs = np.array(self.lrs)
