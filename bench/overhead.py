@@ -1,28 +1,16 @@
 """Loop overhead: this Learner (progress bar, recorder, metrics on) against a bare PyTorch loop.
 
-Same model (a lesson-7-sized CIFAR ResNet), same synthetic batches of 256 images of 32x32, same optimizer;
+Same model (the lesson-7 `Resnet` of `fastlessons.convnets`, widths 10-20-40-80-160), same synthetic batches of 256 images of 32x32, same optimizer;
 the two are timed interleaved (bare, learner, learner, bare, ...) in one run, and the ratio of the per-step
 times is printed as a JSON line, then as a short table.
 
     OMP_NUM_THREADS=2 python bench/overhead.py [--threads 2] [--reps 6] [--steps 10]
 """
-import argparse, contextlib, json, platform, statistics, sys, time
-import torch, torch.nn as nn, torch.nn.functional as F
-from fastlessons.core import set_seed, setup_cpu
+import argparse, contextlib, json, statistics, sys, time
+import torch, torch.nn.functional as F
+from fastlessons.core import set_seed, setup_cpu, cpu_info
 from fastlessons.learner import Learner, DataLoaders, TensorLoader, accuracy
-
-def conv_bn(ni, nf, stride=1):
-    return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
-
-class Res(nn.Module):
-    def __init__(self, nf): super().__init__(); self.conv = conv_bn(nf, nf)
-    def forward(self, x): return x + self.conv(x)
-
-def resnet(layers=(10, 20, 40, 80, 160), c=10):
-    "The lesson's Resnet shape: a 5x5 stem, then for each width a stride-2 conv and two residual convs."
-    mods = [nn.Conv2d(3, layers[0], 5, 1, 2)]
-    for ni, nf in zip(layers[:-1], layers[1:]): mods += [conv_bn(ni, nf, 2), Res(nf), Res(nf)]
-    return nn.Sequential(*mods, nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(layers[-1], c))
+from fastlessons.convnets import Resnet
 
 def bare_epoch(model, opt, train, valid):
     model.train()
@@ -43,7 +31,7 @@ def main():
     n_tr, n_va = a.steps*a.bs, 2*a.bs
     x, y = torch.randn(n_tr + n_va, 3, 32, 32), torch.randint(0, 10, (n_tr + n_va,))
     train, valid = TensorLoader(x[:n_tr], y[:n_tr], a.bs, shuffle=True, seed=0), TensorLoader(x[n_tr:], y[n_tr:], a.bs)
-    m_bare, m_learn = resnet(), resnet()
+    m_bare, m_learn = Resnet([10, 20, 40, 80, 160], 10), Resnet([10, 20, 40, 80, 160], 10)   # the lesson's Resnet
     opt = torch.optim.SGD(m_bare.parameters(), lr=0.01, momentum=0.9)
     learn = Learner(m_learn, DataLoaders(train, valid), F.cross_entropy, lambda ps, lr: torch.optim.SGD(ps, lr=lr, momentum=0.9),
                     lr=0.01, metrics=accuracy, device='cpu', progress=True)
@@ -59,7 +47,7 @@ def main():
             (t_bare if which == 'bare' else t_learn).append((time.perf_counter() - t0)/a.steps)
     ratios = [l/b for l, b in zip(t_learn, t_bare)]
     res = dict(bench='overhead', model='lesson-7 Resnet (10-20-40-80-160)', batch=f'{a.bs}x3x32x32', steps_per_epoch=a.steps,
-               valid_batches=2, reps=a.reps, threads=a.threads, torch=torch.__version__, cpu=platform.processor() or platform.machine(),
+               valid_batches=2, reps=a.reps, threads=a.threads, torch=torch.__version__, **cpu_info(),
                bare_s_per_step=round(statistics.median(t_bare), 4), learner_s_per_step=round(statistics.median(t_learn), 4),
                ratio=round(sum(t_learn)/sum(t_bare), 4), ratio_median=round(statistics.median(ratios), 4),
                ratios=[round(r, 4) for r in ratios])

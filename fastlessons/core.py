@@ -11,8 +11,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'full_run', 'set_lrs', 'atomic_write', 'noop',
-           'listify']
+__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'cpu_info', 'full_run', 'set_lrs', 'atomic_write',
+           'noop', 'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -78,6 +78,20 @@ def setup_cpu(
     return torch.set_flush_denormal(flush_denormal)
 
 setup_cpu()
+
+# %% ../nbs/00_core.ipynb #3e68f106
+def cpu_info() -> dict:
+    "The CPU's model name, its logical CPUs, torch's thread count, and the vector/matrix extensions it reports."
+    model, flags = None, set()
+    try:
+        for line in open('/proc/cpuinfo'):
+            if line.startswith('model name') and model is None: model = line.split(':', 1)[1].strip()
+            elif line.startswith(('flags', 'Features')) and not flags: flags = set(line.split(':', 1)[1].split())
+    except OSError: pass
+    if model is None:
+        import platform; model = platform.processor() or platform.machine()
+    ext = [f for f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile', 'asimd', 'sve') if f in flags]
+    return dict(cpu=model, logical_cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), cpu_flags=ext)
 
 # %% ../nbs/00_core.ipynb #c4f94d4b
 def full_run(

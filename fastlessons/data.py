@@ -5,9 +5,10 @@
 # %% ../nbs/01_data.ipynb #84ba5494
 from __future__ import annotations
 import hashlib, os, shutil, tarfile, tempfile, urllib.request, urllib.error, zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
+from .core import atomic_write
 
 # %% auto #0
 __all__ = ['DATASETS', 'IMG_EXTS', 'DataError', 'sha256sum', 'verify_file', 'check_members', 'safe_extract', 'download',
@@ -111,12 +112,9 @@ def download(
     progress:bool=True, # show a progress bar
 ) -> Path:
     "Download `url` to `dest` atomically (temporary file, verify, rename) and return `dest`."
-    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{dest.name}.', suffix='.part', dir=dest.parent)
-    tmp = Path(tmp)
-    try:
+    def fetch(tmp):
         try:
-            with urllib.request.urlopen(url, timeout=30) as r, os.fdopen(fd, 'wb') as f:
+            with urllib.request.urlopen(url, timeout=30) as r, open(tmp, 'wb') as f:
                 total = int(r.headers.get('Content-Length') or 0) or size
                 pb = _progress(total, url) if progress else None
                 done = 0
@@ -127,10 +125,7 @@ def download(
             raise DataError(f"could not download {url} ({e}). Without a network, download it on another machine and put it at "
                             f"{dest}, or put it in a folder and set FASTLESSONS_DATA to that folder.") from e
         verify_file(tmp, sha256, size, hint=f'the download from {url} is damaged; run again')
-        os.replace(tmp, dest)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return dest
+    return atomic_write(dest, fetch)       # `dest` appears only once the whole file has arrived and been verified
 
 def _progress(total, url):
     "A callback `done -> None` drawing a progress bar for a download of `total` bytes."

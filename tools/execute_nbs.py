@@ -29,17 +29,16 @@ def main(paths):
     cuda = has_cuda()
     for p in map(Path, paths):
         nb = nbformat.read(p, as_version=4)
-        skipped = []
+        skipped = {id(c): c.source for c in nb.cells
+                   if c.cell_type == 'code' and not cuda and re.search(r'^\s*#\s*\|\s*gpu\b', c.source, re.M)}
         for c in nb.cells:
-            if c.cell_type == 'code' and re.search(r'^\s*#\s*\|\s*gpu\b', c.source, re.M) and not cuda:
-                skipped.append(c); c.source = '#| gpu (skipped: no CUDA)\n' + c.source; c.metadata['skip'] = True
-        orig = {id(c): c.source for c in skipped}
-        for c in skipped: c.source = 'pass  # ' + c.source.replace('\n', '\n# ')
+            if id(c) in skipped: c.source = 'pass'          # run nothing; the source comes back after execution
         nb.cells = [c for c in nb.cells if not (c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:'))]
         t0 = time.perf_counter()
         NotebookClient(nb, timeout=3600, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
         dt = time.perf_counter() - t0
-        for c in skipped: c.source = orig[id(c)].replace('#| gpu (skipped: no CUDA)\n', '', 1); c.outputs = []
+        for c in nb.cells:
+            if id(c) in skipped: c.source, c.outputs = skipped[id(c)], []
         dev = 'CUDA ' + __import__('torch').cuda.get_device_name() if cuda else (
             f"CPU: {cpu_model()}, {os.cpu_count()} cores, {os.environ.get('OMP_NUM_THREADS', os.cpu_count())} threads")
         nb.cells.append(nbformat.v4.new_markdown_cell(
