@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['EVENTS', 'CancelFitException', 'CancelEpochException', 'CancelTrainException', 'CancelValidException',
-           'CancelBatchException', 'Callback']
+           'CancelBatchException', 'Callback', 'LossNotFiniteError']
 
 # %% ../nbs/01a_callback.ipynb #27b5711a
 class CancelFitException(Exception): "Stop training now (after_cancel_fit, then after_fit run)."
@@ -29,3 +29,6 @@ class Callback:
         n = type(self).__name__
         return (n[:-len('Callback')] if n.endswith('Callback') and n != 'Callback' else n).lower()
     def __repr__(self): return type(self).__name__
+
+class LossNotFiniteError(FloatingPointError):
+    "The loss became NaN or infinite during training."

@@ -5,7 +5,7 @@
 # %% ../nbs/02_learner.ipynb #82a5d66f
 from __future__ import annotations
 import math, time, contextlib
-from copy import deepcopy
+from copy import copy, deepcopy
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
@@ -18,13 +18,15 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 from fastprogress.fastprogress import master_bar, progress_bar, format_time
 from fastcore.basics import patch
 from .core import default_device, to_device, listify, set_lrs, atomic_write
-from .callback import (EVENTS, Callback, CancelFitException, CancelEpochException, CancelTrainException,
+from .callback import (Callback, LossNotFiniteError, CancelFitException, CancelEpochException, CancelTrainException,
                                   CancelValidException, CancelBatchException)
+from .distributed import DistributedCallback, launched, is_dist
+from torch.nn.parallel import DistributedDataParallel
 from .schedule import ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, LRFinder, suggest_lr
 
 # %% auto #0
-__all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'LossNotFiniteError', 'fit', 'Learner',
-           'Recorder', 'ProgressCallback', 'check_state']
+__all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'fit', 'Learner', 'Recorder',
+           'ProgressCallback', 'check_state']
 
 # %% ../nbs/02_learner.ipynb #12bb8f0f
 class DataLoaders:
@@ -76,13 +78,32 @@ class TensorLoader:
             if len(x) != n: raise ValueError(f"TensorLoader: an input has {len(x)} rows but y has {n}; they must match")
         self.xs, self.y, self.bs, self.shuffle, self.drop_last = xs, y, bs, shuffle, drop_last
         self.gen = torch.Generator().manual_seed(seed) if seed is not None else None
-    def __len__(self): return len(self.y)//self.bs if self.drop_last else math.ceil(len(self.y)/self.bs)
+        self.rank, self.world_size, self.train = 0, 1, True
+
+    def shard(self,
+        rank:int, # this process's rank
+        world_size:int, # number of processes
+        train:bool=True, # training: batches line up across ranks; validation: every item exactly once
+    ) -> TensorLoader:
+        "This rank's part: of each global batch of `bs*world_size` rows (the same shuffled order on every rank), rows `rank*bs` on."
+        s = copy(self); s.rank, s.world_size, s.train = rank, world_size, train
+        return s
+
+    def _batches(self) -> list[tuple[int, int]]:
+        "(start, stop) of this rank's rows in the epoch's order, for each batch."
+        n, gbs, out = len(self.y), self.bs*self.world_size, []
+        for g in range(0, n, gbs):
+            m = min(gbs, n - g)
+            if self.drop_last and m < gbs: break
+            lo, hi = g + self.rank*self.bs, min(g + (self.rank + 1)*self.bs, n)
+            if self.train and self.world_size > 1 and m <= (self.world_size - 1)*self.bs: break   # some rank would get nothing
+            if lo < hi: out.append((lo, hi))
+        return out
+    def __len__(self): return len(self._batches())
     def __iter__(self):
-        n = len(self.y)
-        idx = torch.randperm(n, generator=self.gen) if self.shuffle else None
-        for i in range(len(self)):
-            sl = slice(i*self.bs, (i+1)*self.bs)
-            b = idx[sl] if idx is not None else sl
+        idx = torch.randperm(len(self.y), generator=self.gen) if self.shuffle else None
+        for lo, hi in self._batches():
+            b = idx[lo:hi] if idx is not None else slice(lo, hi)
             x = tuple(o[b] for o in self.xs) if isinstance(self.xs, tuple) else self.xs[b]
             yield x, self.y[b]
 
@@ -121,10 +142,6 @@ def metric_name(
 ) -> str:
     "A column name for metric `m`."
     return getattr(m, 'name', None) or getattr(m, '__name__', None) or type(m).__name__.lower()
-
-# %% ../nbs/02_learner.ipynb #fcdc62de
-class LossNotFiniteError(FloatingPointError):
-    "The loss became NaN or infinite during training."
 
 # %% ../nbs/02_learner.ipynb #0792d9dd
 def _call(model, xb): return model(*xb) if isinstance(xb, (tuple, list)) else model(xb)
@@ -210,7 +227,7 @@ class Learner:
         g = groups(model) if callable(groups) else groups
         self.groups = listify(g) or [model]
         self.set_hypers(lr=lr, wd=wd)
-        self.opt, self.n_frozen, self.cbs = None, 0, []
+        self.opt, self.n_frozen, self.cbs, self.error, self.rank, self.world_size = None, 0, [], None, 0, 1
         self.scaler = torch.amp.GradScaler('cuda') if mixed_precision == 'fp16' else None
         self.add_cbs([Recorder()] + ([ProgressCallback()] if progress else []) + listify(cbs))
 
@@ -282,10 +299,16 @@ def callback(self:Learner,
         if f is not None: f()
 
 # %% ../nbs/02_learner.ipynb #0c26ead4
+_CANCELS = (CancelFitException, CancelEpochException, CancelTrainException, CancelValidException, CancelBatchException)
+
 @patch
 def _with_events(self:Learner, f, name:str, exc:type):
     try: self.callback(f'before_{name}'); f()
     except exc: self.callback(f'after_cancel_{name}')
+    except _CANCELS: raise                        # a cancel for an outer level: not an error
+    except BaseException as e:
+        if self.error is None: self.error = e     # callbacks see it: after an error, no collective calls
+        raise
     finally: self.callback(f'after_{name}')
 
 @patch
@@ -367,7 +390,7 @@ def _freeze_bn(self:Learner):
             if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
 @patch
-def fit(self:Learner,
+def fit(self:Learner, # noqa: F811 (the method; the module-level `fit` is the lesson's bare loop)
     n_epochs:int, # passes over the training set
     lr:float|list|slice|None=None, # new base learning rate(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
@@ -376,7 +399,9 @@ def fit(self:Learner,
     "Train for `n_epochs` epochs, validating after each."
     self.set_hypers(lr=lr, wd=wd)
     if self.opt is None: self.create_opt()
-    self.n_epochs, self.epoch, self.iter = n_epochs, 0, 0
+    self.n_epochs, self.epoch, self.iter, self.error = n_epochs, 0, 0, None
+    if launched() and not any(isinstance(c, DistributedCallback) for c in self.cbs):
+        self.add_cbs(DistributedCallback())          # started by torchrun: train with DDP, unchanged
     with self.added_cbs(cbs):
         try:
             def epochs():
@@ -463,14 +488,16 @@ class ProgressCallback(Callback):
     "Progress bars over epochs and batches, and a table of the recorder's values after each epoch."
     order = 60
     def before_fit(self):
+        if self.learn.rank != 0: return               # under torch.distributed only rank 0 draws
         self.mbar = master_bar(range(self.learn.n_epochs))
         self.mbar.on_iter_begin(); self.mbar.update(0)
         self.mbar.write(self.learn.recorder.names, table=True)
     def _bar(self):
-        if self.learn.dl is not None: self.learn.dl = progress_bar(self.learn.dl, parent=self.mbar, leave=False)
+        if hasattr(self, 'mbar') and self.learn.dl is not None: self.learn.dl = progress_bar(self.learn.dl, parent=self.mbar, leave=False)
     def before_train(self): self._bar()
     def before_validate(self): self._bar()
     def after_epoch(self):
+        if not hasattr(self, 'mbar'): return
         self.mbar.update(self.learn.epoch + 1)
         if self.learn.recorder.recorded: self.mbar.write(self.learn.recorder.epoch_lines[-1], table=True)
     def after_fit(self):
@@ -538,10 +565,15 @@ def save(self:Learner,
     name:str, # file name without `.pth`, under `learn.path`
     with_opt:bool=True, # also save the optimizer state (momentum buffers, Adam moments)
 ) -> Path:
-    "Save model (and optimizer) state to `path/name.pth`, atomically."
-    state = {'model': self.model.state_dict()}
+    "Save model (and optimizer) state to `path/name.pth`, atomically (under torch.distributed: rank 0 writes, all wait)."
+    state = {'model': _unwrap(self.model).state_dict()}
     if with_opt and self.opt is not None: state['opt'] = self.opt.state_dict()
-    return atomic_write(self.path/f'{name}.pth', lambda tmp: torch.save(state, tmp))
+    f = self.path/f'{name}.pth'
+    if not is_dist() or torch.distributed.get_rank() == 0: atomic_write(f, lambda tmp: torch.save(state, tmp))
+    if is_dist() and self.error is None: torch.distributed.barrier()      # nobody loads before it is written
+    return f
+
+def _unwrap(m:nn.Module) -> nn.Module: return m.module if isinstance(m, DistributedDataParallel) else m
 
 def check_state(
     model:nn.Module, # the model the state is meant for
@@ -567,8 +599,8 @@ def load(self:Learner,
     f = Path(name) if str(name).endswith('.pth') else self.path/f'{name}.pth'
     if not f.exists(): raise FileNotFoundError(f"no saved model at {f}; saved ones here: {sorted(p.stem for p in self.path.glob('*.pth'))}")
     state = torch.load(f, map_location=self.device, weights_only=True)
-    if strict: check_state(self.model, state['model'], str(f))
-    self.model.load_state_dict(state['model'], strict=strict)
+    if strict: check_state(_unwrap(self.model), state['model'], str(f))
+    _unwrap(self.model).load_state_dict(state['model'], strict=strict)
     if with_opt and 'opt' in state:
         if self.opt is None: self.create_opt()
         self.opt.load_state_dict(state['opt'])
@@ -646,6 +678,10 @@ def lr_find(self:Learner,
     plot:bool=True, # draw the curve with the suggestion
 ) -> float:
     "Run the learning-rate finder; restore the model and optimizer; plot the curve and return a suggested lr."
+    if is_dist() or launched():
+        raise RuntimeError("lr_find does not run under torch.distributed: its stop on divergence is each rank's own, so the "
+                           "ranks would stop at different batches. Run it in one process (python script.py), then launch "
+                           "torchrun with the learning rate it suggests")
     if self.opt is None: self.create_opt()
     states = deepcopy(self.model.state_dict()), deepcopy(self.opt.state_dict())
     cb = LRFinder(start_lr, end_lr, num_it)
@@ -662,3 +698,20 @@ def lr_find(self:Learner,
         ax.plot(cb.lrs, cb.losses); ax.set_xscale('log'); ax.axvline(sug, color='r', ls='--', label=f'suggestion {sug:.1e}')
         ax.set(title='Learning-rate finder', xlabel='learning rate (log scale)', ylabel='smoothed training loss'); ax.legend()
     return sug
+
+# %% ../nbs/02_learner.ipynb #e6e90a2c
+@contextlib.contextmanager
+def _distributed(learn, cb):
+    learn.add_cbs(cb)
+    try: yield learn
+    finally:
+        learn.remove_cbs(cb)
+        if cb.created and is_dist(): torch.distributed.destroy_process_group()
+
+@patch
+def distributed(self:Learner,
+    sync_bn:bool=False, # BatchNorm statistics over the global batch (`SyncBatchNorm`, CUDA only)
+    backend:str|None=None, # 'nccl' or 'gloo'; default NCCL with CUDA, else gloo
+):
+    "Context manager: inside the block, `fit` trains with DistributedDataParallel on every rank (as launched by `torchrun`)."
+    return _distributed(self, DistributedCallback(sync_bn=sync_bn, backend=backend))

@@ -6,9 +6,11 @@
 from __future__ import annotations
 import torch
 from .callback import Callback
+import os
 
 # %% auto #0
-__all__ = ['synth_regression', 'synth_classes', 'synth_colour_squares', 'synth_side_squares', 'ManualClock', 'Tick']
+__all__ = ['synth_regression', 'synth_classes', 'synth_colour_squares', 'synth_side_squares', 'ManualClock', 'Tick',
+           'ddp_fit_worker', 'ddp_fit_runs']
 
 # %% ../nbs/01b_testing.ipynb #02e8223b
 def synth_regression(
@@ -80,3 +82,40 @@ class Tick(Callback):
         seconds:float=1., # how far each step moves it
     ): self.clock, self.seconds = clock, seconds
     def after_step(self): self.clock.t += self.seconds
+
+# %% ../nbs/01b_testing.ipynb #6bd94193
+def ddp_fit_worker(
+    bs:int=8, # per-rank batch size
+    epochs:int=2, # epochs to train
+    budget:float|None=None, # if given, a `TimeBudget` of this many test-clock seconds, one second a step on rank 0, three on the others
+    fail:str|None=None, # 'raise': rank 1 raises after its third step; 'nan': rank 1's training data hold a NaN
+) -> dict:
+    "One rank of the distributed checks: a small classifier trained by a `Learner` on sharded `TensorLoader`s."
+    from fastlessons.learner import Learner, DataLoaders, TensorLoader, accuracy
+    from fastlessons.core import set_seed
+    from torch import nn
+    import torch.nn.functional as F
+    r = int(os.environ.get('RANK', 0))
+    x, y = synth_classes(96, seed=0); xv, yv = synth_classes(50, seed=1)
+    if fail == 'nan' and r == 1: x = x.clone(); x[:, 0] = float('nan')
+    set_seed(0); model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 4))
+    cbs = []
+    if budget is not None:
+        from fastlessons.schedule import TimeBudget
+        clock = ManualClock(); cbs += [TimeBudget(budget, clock=clock), Tick(clock, 1. if r == 0 else 3.)]
+    if fail == 'raise':
+        class Boom(Callback):
+            def after_step(self):
+                if r == 1 and self.learn.iter == 2: raise ValueError('boom on rank 1')
+        cbs.append(Boom())
+    learn = Learner(model, DataLoaders(TensorLoader(x, y, bs=bs, shuffle=True, seed=0), TensorLoader(xv, yv, bs=7)),
+                    F.cross_entropy, torch.optim.SGD, lr=0.1, metrics=accuracy, progress=False, device='cpu', cbs=cbs)
+    learn.fit(epochs)
+    return dict(weights={k: v.clone() for k, v in learn.model.state_dict().items()}, values=learn.recorder.values,
+                n_losses=len(learn.recorder.losses), ddp_during_fit=learn.world_size)
+
+def ddp_fit_runs(
+    runs:list[dict], # keyword arguments of `ddp_fit_worker`, one dict a run
+) -> list[dict]:
+    "Several `ddp_fit_worker` runs in the same processes (they share one process group: starting processes is the slow part)."
+    return [ddp_fit_worker(**kw) for kw in runs]
