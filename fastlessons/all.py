@@ -10,8 +10,10 @@ import importlib as _importlib
 from .core import *
 from .data import *
 from .callback import *
+from .testing import *
 from .learner import *
 from .schedule import *
+from .distributed import *
 from .sgd import *
 from .collab import *
 from .text import *
@@ -22,5 +24,5 @@ from .cam import *
 from .fast_cifar import *
 
 _modules = tuple(_importlib.import_module(f'fastlessons.{n}') for n in
-                 'core data callback learner schedule sgd collab text rnn vision convnets cam fast_cifar'.split())
+                 'core data callback testing learner schedule distributed sgd collab text rnn vision convnets cam fast_cifar'.split())
 __all__ = sorted({n for m in _modules for n in m.__all__})   # what `import *` gives: every public name of every module
