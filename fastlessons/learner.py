@@ -22,7 +22,7 @@ from .callback import (Callback, LossNotFiniteError, CancelFitException, CancelE
                                   CancelValidException, CancelBatchException)
 from .distributed import DistributedCallback, launched, is_dist
 from torch.nn.parallel import DistributedDataParallel
-from .schedule import ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, LRFinder, suggest_lr
+from .schedule import ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, one_cycle_moms, LRFinder, suggest_lr
 
 # %% auto #0
 __all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'fit', 'Learner', 'Recorder',
@@ -663,10 +663,13 @@ def fit_one_cycle(self:Learner,
     final_div:float=1e4, # the final rate is `lr/div/final_div`
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
+    moms:tuple[float, float, float]|None=None, # cycle the momentum (Adam's beta1) against the lr, e.g. (0.95, 0.85, 0.95)
 ):
-    "Train `n_epochs` with the one-cycle learning-rate schedule peaking at `lr`."
+    "Train `n_epochs` with the one-cycle learning-rate schedule peaking at `lr` (and, with `moms`, the momentum cycled)."
     total = n_epochs*len(self.dls.train)
-    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[ParamScheduler(one_cycle_sched(total, pct_start, div, final_div))] + listify(cbs))
+    sched = ParamScheduler(one_cycle_sched(total, pct_start, div, final_div),
+                           one_cycle_moms(total, pct_start, moms) if moms is not None else None)
+    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[sched] + listify(cbs))
 
 # %% ../nbs/02_learner.ipynb #3fa133b8
 @patch

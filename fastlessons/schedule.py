@@ -12,8 +12,8 @@ from .core import set_lrs
 from .callback import Callback, CancelFitException, CancelValidException, CancelTrainException
 
 # %% auto #0
-__all__ = ['cos_anneal', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle', 'one_cycle_sched', 'LRFinder',
-           'suggest_lr', 'TimeBudget']
+__all__ = ['cos_anneal', 'set_moms', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle', 'one_cycle_sched',
+           'one_cycle_moms', 'LRFinder', 'suggest_lr', 'TimeBudget']
 
 # %% ../nbs/03_schedule.ipynb #b74412c4
 def cos_anneal(
@@ -25,21 +25,37 @@ def cos_anneal(
     return end + (start - end)/2*(math.cos(math.pi*pos) + 1)
 
 # %% ../nbs/03_schedule.ipynb #c6c06753
+def set_moms(
+    opt:torch.optim.Optimizer, # the optimizer whose momentum changes
+    mom:float, # SGD's `momentum`, or Adam's `beta1`
+):
+    "Set the momentum of every parameter group that has one (Adam's beta1; SGD's momentum when it is not 0)."
+    for pg in opt.param_groups:
+        if 'betas' in pg: pg['betas'] = (mom, pg['betas'][1])
+        elif pg.get('momentum', 0) > 0: pg['momentum'] = mom
+
 class ParamScheduler(Callback):
-    "Before each training batch, set each group's lr to its base lr times `sched(iteration)`."
-    order = 10
+    "Before each training batch, set each group's lr to its base lr times `sched(iteration)` (and the momentum to `mom_sched(iteration)`)."
+    order, mom_sched = 10, None
     def __init__(self,
         sched:Callable[[int], float], # iteration -> multiplier of each group's base learning rate
-    ): self.sched = sched
-    def before_fit(self): self.it = 0
+        mom_sched:Callable[[int], float]|None=None, # iteration -> momentum (SGD's, or Adam's beta1); None leaves it alone
+    ): self.sched, self.mom_sched = sched, mom_sched
+    def before_fit(self):
+        self.it = 0
+        self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
     def before_batch(self):
         if not self.learn.training: return
         f = self.sched(self.it)
         set_lrs(self.learn.opt, [base*f for base in self.learn.base_lrs])
+        if self.mom_sched is not None: set_moms(self.learn.opt, self.mom_sched(self.it))
     def after_batch(self):
         if self.learn.training: self.it += 1
     def after_fit(self):
         set_lrs(self.learn.opt, self.learn.base_lrs)
+        for pg, (m, b) in zip(self.learn.opt.param_groups, self.saved):
+            if m is not None: pg['momentum'] = m
+            if b is not None: pg['betas'] = b
 
 # %% ../nbs/03_schedule.ipynb #c79de7c7
 def sgdr_sched(
@@ -105,6 +121,18 @@ def one_cycle_sched(
         return cos_anneal(1., 1/(div*final_div), (it - up)/(total - 1 - up))
     return f
 
+def one_cycle_moms(
+    total:int, # iterations in the whole cycle
+    pct_start:float=0.25, # fraction of them spent warming up (as the learning rate's)
+    moms:tuple[float, float, float]=(0.95, 0.85, 0.95), # momentum at the start, at the peak of the lr, at the end
+) -> Callable[[int], float]:
+    "A function `it -> momentum` moving against the one-cycle learning rate (as `OneCycleLR(cycle_momentum=True)`)."
+    up = float(pct_start*total) - 1
+    def f(it):
+        if it <= up: return cos_anneal(moms[0], moms[1], it/up)
+        return cos_anneal(moms[1], moms[2], (it - up)/(total - 1 - up))
+    return f
+
 # %% ../nbs/03_schedule.ipynb #0a37c88c
 class LRFinder(Callback):
     "Grow the lr exponentially each batch; record smoothed losses; stop on divergence."
@@ -157,10 +185,17 @@ class TimeBudget(Callback):
         div:float=10., # the start rate is `lr/div`
         final_div:float=100., # the final rate is `lr/div/final_div`
         clock:Callable|None=None, # a function returning seconds; default `time.perf_counter` (tests pass a fake one)
+        moms:tuple[float, float, float]|None=None, # cycle the momentum against the lr, e.g. (0.95, 0.85, 0.95); None: leave it
     ):
-        self.budget, self.pct, self.div, self.final_div = budget, pct_start, div, final_div
+        self.budget, self.pct, self.div, self.final_div, self.moms = budget, pct_start, div, final_div, moms
         self.clock = clock or time.perf_counter
-    def before_fit(self): self.used, self.n_items = 0., 0
+    def before_fit(self):
+        self.used, self.n_items = 0., 0
+        self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
+    def after_fit(self):
+        for pg, (m, b) in zip(self.learn.opt.param_groups, self.saved):
+            if m is not None: pg['momentum'] = m
+            if b is not None: pg['betas'] = b
     def before_epoch(self):
         if self.used >= self.budget: raise CancelFitException
     def before_train(self): self.t0 = self.clock()
@@ -174,6 +209,10 @@ class TimeBudget(Callback):
         m = (cos_anneal(1/self.div, 1., f/self.pct) if f < self.pct else
              cos_anneal(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct)))
         set_lrs(self.learn.opt, [base*m for base in self.learn.base_lrs])
+        if self.moms is not None:
+            mo = self.moms
+            set_moms(self.learn.opt, cos_anneal(mo[0], mo[1], f/self.pct) if f < self.pct else
+                                     cos_anneal(mo[1], mo[2], (f - self.pct)/(1 - self.pct)))
     def after_batch(self):
         if not self.learn.training: return
         y = self.learn.yb
