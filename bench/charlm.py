@@ -11,7 +11,7 @@ Target (issue 5): validation loss at most 1.30 within 10 minutes of 2-thread CPU
 """
 import argparse, contextlib, json, sys
 import torch
-from fastlessons.core import set_seed, setup_cpu, cpu_info
+from fastlessons.core import set_seed, setup_cpu, cpu_report
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data, read_text
 from fastlessons.learner import Learner
@@ -39,7 +39,7 @@ def main():
                vocab=len(vocab), train_chars=len(trn), valid_chars=len(val), bs=a.bs, bptt=a.bptt, lr=a.lr, wd=a.wd,
                threads=a.threads, budget_s=a.budget, train_seconds=round(tb.used, 1), epochs=round(tb.n_items/(len(trn)//a.bs*a.bs), 2),
                chars_per_second=round(tb.n_items/tb.used), val_loss=round(vals[-1], 4), val_loss_per_epoch=[round(v, 4) for v in vals],
-               lesson_val_loss=1.252, processes=world_size(), torch=torch.__version__, **cpu_info())
+               lesson_val_loss=1.252, processes=world_size(), torch=torch.__version__, **cpu_report())
     if rank() != 0: return                    # under torchrun, rank 0 reports
     print(json.dumps(res))
     print(f"\n| model | train s | epochs | chars/s | val loss | lesson |\n|---|---|---|---|---|---|\n"

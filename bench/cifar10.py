@@ -13,7 +13,7 @@ within 12 minutes of 2-thread CPU training. Run it alone: a second busy process 
 """
 import argparse, contextlib, io, json, sys, time
 import torch, torch.nn.functional as F
-from fastlessons.core import set_seed, setup_cpu, cpu_info
+from fastlessons.core import set_seed, setup_cpu, cpu_report
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
 from fastlessons.learner import Learner, accuracy
@@ -71,7 +71,7 @@ def main():
                wall_seconds=round(t3 - t1, 1), first_decode_seconds=round(load_s, 1) if decoded else None,
                data_load_seconds=round(load_s, 2), acc_per_epoch=[round(v[2], 4) for v in learn.recorder.values],
                lesson='Resnet2 82.9%, TTA 84.9% (lesson7-cifar10.ipynb)', target=f'tta_acc >= {a.target} within {a.budget:.0f} s',
-               met=bool(tta_acc >= a.target and tb.used <= a.budget + 1), processes=world_size(), torch=torch.__version__, **cpu_info())
+               met=bool(tta_acc >= a.target and tb.used <= a.budget + 1), processes=world_size(), torch=torch.__version__, **cpu_report())
     if rank() != 0: return                    # under torchrun, rank 0 reports
     print(json.dumps(res))
     print(f"\n| model | train s | epochs | test acc | TTA acc | lesson |\n|---|---|---|---|---|---|\n"

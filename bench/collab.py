@@ -8,7 +8,7 @@ Target (issue 4): val MSE at most 0.74 within 30 seconds of 2-thread CPU trainin
 """
 import argparse, contextlib, json, sys, time
 import torch, torch.nn.functional as F
-from fastlessons.core import set_seed, setup_cpu, cpu_info
+from fastlessons.core import set_seed, setup_cpu, cpu_report
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
 from fastlessons.learner import Learner, mse
@@ -34,7 +34,7 @@ def main():
                val_pct=0.2, model='EmbeddingDotBias', n_factors=a.n_factors, epochs=a.epochs, bs=a.bs, lr=a.lr, wd=a.wd,
                wd_type='decoupled (AdamW)', threads=a.threads, val_mse=round(vals[-1][1], 4),
                val_mse_per_epoch=[round(v[1], 4) for v in vals], train_seconds=round(secs, 1),
-               lesson_val_mse='0.776-0.801 (2016 edition)', processes=world_size(), torch=torch.__version__, **cpu_info())
+               lesson_val_mse='0.776-0.801 (2016 edition)', processes=world_size(), torch=torch.__version__, **cpu_report())
     if rank() != 0: return                    # under torchrun, rank 0 reports
     print(json.dumps(res))
     print(f"\n| model | epochs | val MSE | train s (2 threads) | lesson |\n|---|---|---|---|---|\n"

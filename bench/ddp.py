@@ -33,7 +33,7 @@ def main():
     ap.add_argument('--images', type=int, default=3840); ap.add_argument('--bs', type=int, default=128, help='global batch size')
     ap.add_argument('--epochs', type=int, default=2)
     a = ap.parse_args()
-    from fastlessons.core import cpu_info
+    from fastlessons.core import cpu_report
     from fastlessons.distributed import run_ranks
     one = run(a.images, a.bs, a.epochs, threads=2)
     two = run_ranks(run, 2, args=(a.images, a.bs//2, a.epochs, 1), threads=1, timeout=1800)
@@ -43,7 +43,7 @@ def main():
     res = dict(bench='ddp', recipe='fast_cifar_learner (FastNet, full size, no resizing)', images_per_epoch=a.images,
                global_bs=a.bs, epochs=a.epochs, one_process_2_threads_images_per_s=round(one_ips, 1),
                two_processes_1_thread_images_per_s=round(two_ips, 1), ratio=round(two_ips/one_ips, 3), target='ratio >= 0.85',
-               met=bool(two_ips/one_ips >= 0.85), torch=torch.__version__, **cpu_info())
+               met=bool(two_ips/one_ips >= 0.85), torch=torch.__version__, **cpu_report())
     print(json.dumps(res))
     print(f"\n| run | images/s |\n|---|---|\n| 1 process x 2 threads | {res['one_process_2_threads_images_per_s']} |\n"
           f"| 2 processes x 1 thread (DDP, gloo) | {res['two_processes_1_thread_images_per_s']} |\n| ratio | {res['ratio']} |")

@@ -8,7 +8,7 @@ times is printed as a JSON line, then as a short table.
 """
 import argparse, contextlib, json, statistics, sys, time
 import torch, torch.nn.functional as F
-from fastlessons.core import set_seed, setup_cpu, cpu_info
+from fastlessons.core import set_seed, setup_cpu, cpu_report
 from fastlessons.learner import Learner, DataLoaders, TensorLoader, accuracy
 from fastlessons.convnets import Resnet
 
@@ -47,7 +47,7 @@ def main():
             (t_bare if which == 'bare' else t_learn).append((time.perf_counter() - t0)/a.steps)
     ratios = [l/b for l, b in zip(t_learn, t_bare)]
     res = dict(bench='overhead', model='lesson-7 Resnet (10-20-40-80-160)', batch=f'{a.bs}x3x32x32', steps_per_epoch=a.steps,
-               valid_batches=2, reps=a.reps, threads=a.threads, torch=torch.__version__, **cpu_info(),
+               valid_batches=2, reps=a.reps, threads=a.threads, torch=torch.__version__, **cpu_report(),
                bare_s_per_step=round(statistics.median(t_bare), 4), learner_s_per_step=round(statistics.median(t_learn), 4),
                ratio=round(sum(t_learn)/sum(t_bare), 4), ratio_median=round(statistics.median(ratios), 4),
                ratios=[round(r, 4) for r in ratios])

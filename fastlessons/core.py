@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #2da4c1fd
 from __future__ import annotations
-import os, random, tempfile
+import os, random, tempfile, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'cpu_info', 'full_run', 'set_lrs', 'atomic_write',
-           'noop', 'listify']
+__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'cpu_info', 'bf16_probe', 'cpu_report', 'full_run',
+           'set_lrs', 'atomic_write', 'noop', 'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -92,6 +92,40 @@ def cpu_info() -> dict:
         import platform; model = platform.processor() or platform.machine()
     ext = [f for f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile', 'asimd', 'sve') if f in flags]
     return dict(cpu=model, logical_cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), cpu_flags=ext)
+
+# %% ../nbs/00_core.ipynb #87a34b21
+def _best_time(fn, reps:int) -> float:
+    fn()                                                  # warm-up (and kernel selection)
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+    return min(ts)
+
+def bf16_probe(
+    reps:int=5, # timed repetitions of each operation (the fastest counts)
+    min_speedup:float=1.2, # bf16 is "fast" when every operation is at least this much faster
+    ops:dict|None=None, # name -> function of no arguments to time; default a 512x512 matmul and a 64-channel 3x3 conv
+) -> dict:
+    "Time each op in float32 and under CPU bf16 autocast: the speedups, and whether bf16 pays here."
+    if ops is None:
+        a, b = torch.randn(512, 512), torch.randn(512, 512)
+        conv, x = torch.nn.Conv2d(64, 64, 3, padding=1), torch.randn(32, 64, 32, 32)
+        ops = {'matmul': lambda: a @ b, 'conv': lambda: conv(x)}
+    res, fast = {}, True
+    with torch.no_grad():
+        for name, fn in ops.items():
+            t32 = _best_time(fn, reps)
+            try:
+                with torch.autocast('cpu', dtype=torch.bfloat16): t16 = _best_time(fn, reps)
+            except RuntimeError as e:
+                res[f'{name}_bf16_error'] = str(e).splitlines()[0][:200]; fast = False; continue
+            res[f'{name}_bf16_speedup'] = round(t32/t16, 2)
+            fast = fast and t32/t16 >= min_speedup
+    return dict(res, bf16_fast=fast)
+
+def cpu_report() -> dict:
+    "`cpu_info()` and `bf16_probe()` together: what every benchmark's JSON carries."
+    return dict(cpu_info(), **bf16_probe())
 
 # %% ../nbs/00_core.ipynb #c4f94d4b
 def full_run(

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_learner.ipynb #82a5d66f
 from __future__ import annotations
-import math, time, contextlib
+import math, time, contextlib, warnings
 from copy import copy, deepcopy
 from functools import partial
 from pathlib import Path
@@ -327,7 +327,14 @@ def _to(self:Learner, b):
 def _one_batch(self:Learner):
     self.loss_value = None
     self.xb, self.yb = self._to(self.batch)
-    with self._autocast(): self.pred = self.model(*self.xb) if isinstance(self.xb, tuple) else self.model(self.xb)
+    try:
+        with self._autocast(): self.pred = self.model(*self.xb) if isinstance(self.xb, tuple) else self.model(self.xb)
+    except RuntimeError as e:                   # oneDNN has no bf16 kernel for some ops on some CPUs (nn.LSTM on AMD)
+        if self.mixed_precision != 'bf16' or self.device.type != 'cpu': raise
+        warnings.warn(f"bf16 autocast failed on this CPU ({str(e).splitlines()[0][:120]}); training goes on in float32 "
+                      "(mixed_precision=None)")
+        self.mixed_precision = None
+        self.pred = self.model(*self.xb) if isinstance(self.xb, tuple) else self.model(self.xb)
     self.callback('after_pred')
     with self._autocast(): self.loss = self.loss_func(self.pred, self.yb)
     self.callback('after_loss')
