@@ -29,7 +29,7 @@ def main():
     ap.add_argument('--widths', default=None, help="comma-separated: FastNet's widths (default 24,32,128,128) or Resnet2's layers (16,32,64,128,256)")
     ap.add_argument('--bs', type=int, default=None); ap.add_argument('--lr', type=float, default=None); ap.add_argument('--wd', type=float, default=None)
     ap.add_argument('--whiten', type=int, default=1, help='FastNet: 0 trains the first layer instead of whitening it')
-    ap.add_argument('--resize', default='24:0.5', help="FastNet: ProgressiveResize schedule 'size:until,...', or 'none'")
+    ap.add_argument('--resize', default=None, help="FastNet: ProgressiveResize schedule 'size:until,...', or 'none' (default: the recipe's)")
     ap.add_argument('--tta_shift', type=int, default=2, help='pixels of the TTA shifts')
     ap.add_argument('--tta_shifts', type=int, default=4, help='shifted copies (each also flipped) in the TTA; 0: the flip only')
     ap.add_argument('--seed', type=int, default=0)
@@ -43,13 +43,14 @@ def main():
     load_s = time.perf_counter() - t0
     decoded = 'decoded' in buf.getvalue(); print(buf.getvalue(), end='', file=sys.stderr)
     widths = [int(v) for v in a.widths.split(',')] if a.widths else None
-    if a.arch == 'fastnet':
-        bs, lr, wd = a.bs or 128, a.lr or 0.1, a.wd if a.wd is not None else 5e-4
-        widths = widths or [24, 32, 128, 128]
-        resize = () if a.resize == 'none' else tuple((int(p.split(':')[0]), float(p.split(':')[1])) for p in a.resize.split(','))
-        learn = fast_cifar_learner(x, y, tx, ty, budget=a.budget, widths=tuple(widths), bs=bs, lr=lr, wd=wd, whiten=bool(a.whiten),
-                                   resize=resize, seed=a.seed, device='cpu')
-        name = f"FastNet({widths}, whiten={bool(a.whiten)}, resize={a.resize}), SGD nesterov, label smoothing 0.2"
+    if a.arch == 'fastnet':                 # only the flags given override the recipe's defaults (fast_cifar_learner's)
+        kw = {k: v for k, v in dict(bs=a.bs, lr=a.lr, wd=a.wd, widths=tuple(widths) if widths else None).items() if v is not None}
+        if a.resize is not None:
+            kw['resize'] = () if a.resize == 'none' else tuple((int(q.split(':')[0]), float(q.split(':')[1])) for q in a.resize.split(','))
+        learn = fast_cifar_learner(x, y, tx, ty, budget=a.budget, whiten=bool(a.whiten), seed=a.seed, device='cpu', **kw)
+        resize = a.resize or 'default'
+        name = f"FastNet(whiten={bool(a.whiten)}, resize={resize}{', widths=' + a.widths if a.widths else ''}), SGD nesterov, label smoothing"
+        bs, lr, wd = learn.dls.train.bs, learn.base_lrs[-1], learn.wds[-1]
     else:
         bs, lr, wd = a.bs or 256, a.lr or 4e-3, a.wd if a.wd is not None else 0.05
         widths = widths or [16, 32, 64, 128, 256]
