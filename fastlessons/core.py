@@ -104,12 +104,13 @@ def _best_time(fn, reps:int) -> float:
 def bf16_probe(
     reps:int=5, # timed repetitions of each operation (the fastest counts)
     min_speedup:float=1.2, # bf16 is "fast" when every operation is at least this much faster
-    ops:dict|None=None, # name -> function of no arguments to time; default a 512x512 matmul and a 64-channel 3x3 conv
+    ops:dict|None=None, # name -> function of no arguments to time; default a 512x512 matmul and a 64-channel 3x3 conv (channels-last)
 ) -> dict:
     "Time each op in float32 and under CPU bf16 autocast: the speedups, and whether bf16 pays here."
     if ops is None:
         a, b = torch.randn(512, 512), torch.randn(512, 512)
-        conv, x = torch.nn.Conv2d(64, 64, 3, padding=1), torch.randn(32, 64, 32, 32)
+        conv = torch.nn.Conv2d(64, 64, 3, padding=1).to(memory_format=torch.channels_last)
+        x = torch.randn(32, 64, 32, 32).contiguous(memory_format=torch.channels_last)   # the layout convnets train in here
         ops = {'matmul': lambda: a @ b, 'conv': lambda: conv(x)}
     res, fast = {}, True
     with torch.no_grad():
