@@ -51,8 +51,10 @@ def sgd_step(params, # tensors that have `.grad` filled by `backward()`
 
 # %% ../nbs/04_sgd.ipynb #a470d178
 def sgd_autograd(
-    x:np.ndarray, y:np.ndarray, # the points
-    a0:float=-1., b0:float=1., # starting guess
+    x:np.ndarray, # inputs
+    y:np.ndarray, # targets
+    a0:float=-1., # starting slope
+    b0:float=1., # starting intercept
     lr:float=1e-3, # learning rate (the lesson's)
     n_steps:int=10_000, # gradient steps (the lesson's)
     bs:int|None=None, # None: every step uses all the points (the lesson); else a random minibatch of `bs` points (SGD)
@@ -85,8 +87,10 @@ def mse_grads(a:float, # slope
     err = lin(a, b, x) - y
     return 2*(err*x).mean(), 2*err.mean()
 
-def sgd_numpy(x:np.ndarray, y:np.ndarray, # the points
-              a0:float=-1., b0:float=1., # starting guess (the lesson's)
+def sgd_numpy(x:np.ndarray, # inputs
+              y:np.ndarray, # targets
+              a0:float=-1., # starting slope (the lesson's)
+              b0:float=1., # starting intercept (the lesson's)
               lr:float=0.01, # learning rate (the lesson's)
               n_steps:int=600, # steps on all the points (the lesson's animation: 20 frames of 30)
               every:int=0, # if > 0, keep `(a, b, loss)` every `every` steps, and at the end
@@ -101,7 +105,8 @@ def sgd_numpy(x:np.ndarray, y:np.ndarray, # the points
     return a, b, hist
 
 # %% ../nbs/04_sgd.ipynb #adb2c7d5
-def animate_fit(x, y, # the points
+def animate_fit(x, # inputs of the points
+                y, # targets of the points
                 hist:list, # `(a, b, loss)` per frame, as kept by `sgd_numpy` or `sgd_autograd`
                 interval:int=100, # milliseconds between frames
                 figsize=(5, 3.5), # figure size in inches
@@ -146,7 +151,8 @@ def nll_2018(y_hat, # predicted probabilities of label 1
 def fit_logistic(x, # inputs
                  labels, # 0 or 1 per input
                  loss_fn=nll, # loss of `(probabilities, labels)`
-                 a0:float=0., b0:float=0., # starting guess
+                 a0:float=0., # starting slope
+                 b0:float=0., # starting intercept
                  lr:float=1e-2, # learning rate (the lesson's)
                  n_steps:int=3000, # steps on all the points (the lesson's)
                  every:int=500, # record the accuracy every `every` steps
