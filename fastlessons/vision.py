@@ -80,7 +80,10 @@ def load_image_folder(
     return torch.from_numpy(x), torch.from_numpy(y), classes
 
 # %% ../nbs/08_vision.ipynb #4a6fb46c
-def channel_stats(x:Tensor, chunk:int=4096) -> tuple[Tensor, Tensor]:
+def channel_stats(
+    x:Tensor, # uint8 images (n, c, h, w)
+    chunk:int=4096, # images converted to float at a time
+) -> tuple[Tensor, Tensor]:
     "Per-channel mean and standard deviation (0-1 scale) of uint8 images `x (n, c, h, w)`."
     s = torch.zeros(x.shape[1], dtype=torch.float64); s2 = torch.zeros_like(s); n = 0
     for i in range(0, len(x), chunk):
@@ -92,7 +95,10 @@ def channel_stats(x:Tensor, chunk:int=4096) -> tuple[Tensor, Tensor]:
 # %% ../nbs/08_vision.ipynb #c6e50415
 class Normalize(nn.Module):
     "First layer of a vision model: pixels (0-255, any dtype) to `(x/255 - mean)/std` per channel."
-    def __init__(self, mean:Tensor, std:Tensor):
+    def __init__(self,
+        mean:Tensor, # per-channel means on the 0-1 scale, as `channel_stats` gives them
+        std:Tensor, # per-channel standard deviations on the 0-1 scale
+    ):
         super().__init__()
         self.register_buffer('mean', torch.as_tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
         self.register_buffer('std', torch.as_tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
@@ -104,14 +110,15 @@ class Normalize(nn.Module):
 # %% ../nbs/08_vision.ipynb #0a806f22
 def pad_crop_flip(
     xb:Tensor, # a batch of images (bs, c, h, w), any dtype
-    pad:int=4, # pixels of reflection padding on each side
+    pad:int=4, # pixels of padding on each side
     flip:bool=True, # flip half the images horizontally
     generator:torch.Generator|None=None, # for reproducible draws (on `xb`'s device)
+    mode:str='constant', # the padding: 'constant' (zeros, black: the lesson notes') or 'reflect' (fastai 0.7's default)
 ) -> Tensor:
-    "Random `h x w` crops of the reflection-padded batch, half of them flipped horizontally; float output."
+    "Random `h x w` crops of the padded batch, half of them flipped horizontally; float output."
     bs, c, h, w = xb.shape
     dev = xb.device
-    xp = F.pad(xb.float(), (pad, pad, pad, pad), mode='reflect') if pad else xb.float()      # (bs, c, h+2p, w+2p)
+    xp = F.pad(xb.float(), (pad, pad, pad, pad), mode=mode) if pad else xb.float()           # (bs, c, h+2p, w+2p)
     dy = torch.randint(0, 2*pad + 1, (bs,), device=dev, generator=generator)
     dx = torch.randint(0, 2*pad + 1, (bs,), device=dev, generator=generator)
     rows = (dy[:, None] + torch.arange(h, device=dev))[:, None, :, None]                     # (bs, 1, h, 1)
@@ -122,15 +129,22 @@ def pad_crop_flip(
         out = torch.where(m[:, None, None, None], out.flip(3), out)
     return out                                                                               # (bs, c, h, w)
 
-def flip_lr(xb:Tensor) -> Tensor:
+def flip_lr(
+    xb:Tensor, # a batch of images (bs, c, h, w)
+) -> Tensor:
     "Horizontal flip of a batch of images."
     return xb.flip(3)
 
-def shift(dy:int, dx:int, pad:int=4):
-    "A function shifting a batch of images by `(dy, dx)` pixels inside its reflection padding (for TTA)."
+def shift(
+    dy:int, # pixels to move the content up (positive) or down (negative)
+    dx:int, # pixels to move the content left (positive) or right (negative)
+    pad:int=4, # the padding the shifted window may reach into
+    mode:str='constant', # how the border is filled: 'constant' (zeros) or 'reflect'
+):
+    "A function returning the `h x w` window of a padded batch offset by `(dy, dx)` pixels (for TTA)."
     def f(xb:Tensor) -> Tensor:
         h, w = xb.shape[-2:]
-        xp = F.pad(xb.float(), (pad, pad, pad, pad), mode='reflect')
+        xp = F.pad(xb.float(), (pad, pad, pad, pad), mode=mode)
         return xp[..., pad+dy:pad+dy+h, pad+dx:pad+dx+w]
     f.__name__ = f'shift({dy},{dx})'
     return f
@@ -139,19 +153,36 @@ def shift(dy:int, dx:int, pad:int=4):
 class Augment(Callback):
     "Apply `tfm` (default `pad_crop_flip`) to each training batch's inputs, on the model's device."
     order = 5
-    def __init__(self, tfm=pad_crop_flip): self.tfm = tfm
+    def __init__(self,
+        tfm=pad_crop_flip, # `xb -> xb'`, applied to training batches only
+    ): self.tfm = tfm
     def before_batch(self):
         if not self.learn.training: return
         xb, yb = self.learn._to(self.learn.batch)
         self.learn.batch = (self.tfm(xb), yb)
 
 # %% ../nbs/08_vision.ipynb #4c85d549
-def image_dls(x_train:Tensor, y_train:Tensor, x_valid:Tensor, y_valid:Tensor, bs:int=256, seed:int=0) -> DataLoaders:
+def image_dls(
+    x_train:Tensor, # training images, uint8 (n, c, h, w)
+    y_train:Tensor, # training labels (n,)
+    x_valid:Tensor, # validation images
+    y_valid:Tensor, # validation labels
+    bs:int=256, # training batch size (validation uses twice this)
+    seed:int=0, # seed of the training set's shuffling
+) -> DataLoaders:
     "Train (shuffled) and validation loaders over uint8 image tensors."
     return DataLoaders(TensorLoader(x_train, y_train, bs, shuffle=True, seed=seed), TensorLoader(x_valid, y_valid, bs*2))
 
 # %% ../nbs/08_vision.ipynb #e35cdcb5
-def show_batch(x:Tensor, y:Tensor, classes:list[str], n:int=16, ncols:int=8, figsize_per:float=1.3, title:str|None=None):
+def show_batch(
+    x:Tensor, # images, pixels 0-255, (bs, 3, h, w)
+    y:Tensor, # their labels
+    classes:list[str], # the class names, indexed by label
+    n:int=16, # how many to show
+    ncols:int=8, # images per row
+    figsize_per:float=1.3, # inches per image
+    title:str|None=None, # the figure's title
+):
     "Show the first `n` images (pixels 0-255, `(bs, 3, h, w)`) with their class names."
     n = min(n, len(x)); nrows = -(-n//ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=(ncols*figsize_per, nrows*figsize_per*1.15))
