@@ -12,14 +12,14 @@ Target (issue 6): TTA accuracy of at least 85.0% (the lesson's Resnet2 with TTA:
 within 12 minutes of 2-thread CPU training. Run it alone: a second busy process on a 2-core machine slows it 3-4x.
 """
 import argparse, contextlib, io, json, sys, time
-import torch, torch.nn.functional as F
+import torch
 from fastlessons.core import set_seed, setup_cpu, cpu_report
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
-from fastlessons.learner import Learner, accuracy
+from fastlessons.learner import accuracy
 from fastlessons.schedule import TimeBudget
-from fastlessons.vision import load_image_folder, channel_stats, image_dls, Augment
-from fastlessons.convnets import Resnet2, with_norm, tta_augs
+from fastlessons.vision import load_image_folder, channel_stats, image_dls
+from fastlessons.convnets import resnet2_learner, tta_augs
 from fastlessons.fast_cifar import fast_cifar_learner
 
 def main():
@@ -51,12 +51,12 @@ def main():
         resize = a.resize or 'default'
         name = f"FastNet(whiten={bool(a.whiten)}, resize={resize}{', widths=' + a.widths if a.widths else ''}), SGD nesterov, label smoothing"
         bs, lr, wd = learn.dls.train.bs, learn.base_lrs[-1], learn.wds[-1]
-    else:
-        bs, lr, wd = a.bs or 256, a.lr or 4e-3, a.wd if a.wd is not None else 0.05
-        widths = widths or [16, 32, 64, 128, 256]
-        learn = Learner(with_norm(Resnet2(widths, 10, 0.2), channel_stats(x)), image_dls(x, y, tx, ty, bs=bs), F.cross_entropy,
-                        torch.optim.AdamW, lr=lr, wd=wd, metrics=accuracy, cbs=[Augment(), TimeBudget(a.budget)], channels_last=True, device='cpu')
-        name = f'Resnet2({widths}, p=0.2), AdamW'
+    else:                                   # the lesson's Resnet2 in the recipe of 09_convnets (resnet2_learner)
+        kw = {k: v for k, v in dict(lr=a.lr, wd=a.wd, layers=tuple(widths) if widths else None).items() if v is not None}
+        learn = resnet2_learner(image_dls(x, y, tx, ty, bs=a.bs or 256, seed=a.seed), channel_stats(x), cbs=[TimeBudget(a.budget)],
+                                device='cpu', **kw)
+        name = f"Resnet2({a.widths or 'lesson widths'}), resnet2_learner (AdamW)"
+        bs, lr, wd = learn.dls.train.bs, learn.base_lrs[-1], learn.wds[-1]
     tb = learn.timebudget
     t1 = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr): learn.fit(1000)
