@@ -5,6 +5,8 @@
 # %% ../nbs/06_text.ipynb #a520d0de
 from __future__ import annotations
 from collections import Counter
+from copy import copy, deepcopy
+from fastcore.basics import patch
 import numpy as np
 import torch
 from torch import Tensor
@@ -152,6 +154,22 @@ class LMLoader:
         for sl in lens:
             yield self.data[:, i:i+sl], self.data[:, i+1:i+1+sl]      # (bs, sl), (bs, sl)
             i += sl
+
+# %% ../nbs/06_text.ipynb #a97e0cb0
+@patch
+def shard(self:LMLoader,
+    rank:int, # this process's rank
+    world_size:int, # number of processes
+    train:bool=True, # unused: a language model's streams are split the same way for training and validation
+) -> LMLoader:
+    "This rank's `bs` of the corpus's `bs*world_size` streams, with the same batch lengths as every other rank."
+    flat = self.data.reshape(-1)                     # the streams end to end: the corpus, in order
+    n = len(flat)//(self.bs*world_size)
+    if n < 2*self.parts: raise ValueError(f"a corpus of {len(flat)} tokens is too short for {self.bs*world_size} streams; use a smaller bs")
+    s = copy(self)
+    s.data = flat[:n*self.bs*world_size].view(self.bs*world_size, n)[rank*self.bs:(rank + 1)*self.bs]
+    s.rng, s._plan = deepcopy(self.rng), None
+    return s
 
 # %% ../nbs/06_text.ipynb #98885aeb
 def lm_dls(
