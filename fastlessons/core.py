@@ -170,9 +170,7 @@ def noop(
     return x
 
 def listify(
-
     o, # None, a single object, or an iterable (a string counts as one object)
-
 ) -> list:
     "Make `o` a list: None -> [], a list stays, a tuple/generator is listed, anything else is wrapped."
     if o is None: return []

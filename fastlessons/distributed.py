@@ -130,7 +130,6 @@ class DistributedCallback(Callback):
     def before_epoch(self):
         s = getattr(self.learn.dls.train, 'sampler', None)
         if isinstance(s, DistributedSampler): s.set_epoch(self.learn.epoch)   # a new, agreed order every epoch
-
     def after_loss(self):
         if not self.learn.training: return
         bad = torch.tensor([0. if math.isfinite(self.learn.loss.item()) else float(self.rank + 1)], device=self.learn.device)

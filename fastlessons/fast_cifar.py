@@ -66,7 +66,6 @@ class FastNet(nn.Sequential):
         if x_whiten is not None: self.init_whitening(x_whiten, eps)
 
     def init_whitening(
-
         self,
 
         x:Tensor, # training images (n, 3, h, w), raw uint8 or float, to compute the patch statistics from

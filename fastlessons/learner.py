@@ -116,29 +116,21 @@ def accuracy(
     return (pred.argmax(dim=-1) == target).float().mean()
 
 def mse(
-
     pred:Tensor, # predictions, any shape
-
     target:Tensor, # targets with as many elements
-
 ) -> Tensor:
     "Mean squared error (the shapes are flattened)."
     return F.mse_loss(pred.reshape(-1).float(), target.reshape(-1).float())
 
 def rmse(
-
     pred:Tensor, # predictions, any shape
-
     target:Tensor, # targets with as many elements
-
 ) -> Tensor:
     "Root of the mean squared error; averaged per batch, so use `mse` for an exact epoch figure."
     return mse(pred, target).sqrt()
 
 def metric_name(
-
     m, # a metric: a function, or an object with a `name`
-
 ) -> str:
     "A column name for metric `m`."
     return getattr(m, 'name', None) or getattr(m, '__name__', None) or type(m).__name__.lower()
@@ -367,7 +359,7 @@ def _step(self:Learner):
 # %% ../nbs/02_learner.ipynb #46e6faf3
 @patch
 def _all_batches(self:Learner):
-    self.n_iter = len(self.dl) if hasattr(self.dl, '__len__') else None
+    self.n_iter = len(self.dl) if hasattr(self.dl, '__len__') else getattr(self.dl, 'total', None)   # a progress bar has a total
     for self.iter, self.batch in enumerate(self.dl):
         self.loss_value = None          # stays None if the batch is cancelled before its loss
         self._with_events(self._one_batch, 'batch', CancelBatchException)
@@ -442,6 +434,7 @@ class Recorder(Callback):
             vals = [learn.loss] + [m(learn.pred, learn.yb) for m in learn.metrics]
             for i, v in enumerate(vals): self.val_sums[i] += float(v)*bs
     def after_epoch(self):
+        self.recorded = False                              # (also when before_epoch was cancelled before ours ran)
         if not (self.train_n or self.val_n): return        # an epoch cancelled before any batch: nothing to record
         self.recorded = True
         tl = self.train_sum/self.train_n if self.train_n else float('nan')
@@ -452,7 +445,6 @@ class Recorder(Callback):
         self.train_n = self.val_n = 0      # so that an epoch cancelled before this callback's before_epoch records nothing
 
     def plot_loss(
-
         self,
 
         skip_start:int=0, # batches to leave out at the start (their loss is often off the scale)
@@ -472,7 +464,6 @@ class Recorder(Callback):
         return ax
 
     def plot_lr(
-
         self,
 
         ax=None, # a matplotlib axis to draw on; a new figure if None

@@ -92,10 +92,13 @@ class SGDR(ParamScheduler):
         self.cycle_len, self.cycle_mult, self.eta_min, self.on_cycle_end = cycle_len, cycle_mult, eta_min, on_cycle_end
     def before_fit(self):
         super().before_fit(); self.cycle = 0
-        self.f = sgdr_sched(len(self.learn.dls.train), self.cycle_len, self.cycle_mult, self.eta_min)
-        self.sched = lambda it: self.f(it)[0]
+        self.f = sgdr_sched(1, self.cycle_len, self.cycle_mult, self.eta_min)     # positions in epochs
+    def before_batch(self):
+        if not self.learn.training: return
+        pos = self.learn.epoch + self.learn.iter/self.learn.n_iter               # epochs done, as a fraction
+        set_lrs(self.learn.opt, [base*self.f(pos)[0] for base in self.learn.base_lrs])
     def after_epoch(self):
-        nxt = self.f(self.it)[1]            # the cycle the next batch belongs to
+        nxt = self.f(self.learn.epoch + 1)[1]   # the cycle the next epoch belongs to
         if nxt != self.cycle:
             if self.on_cycle_end is not None: self.on_cycle_end(self.learn, self.cycle)
             self.cycle = nxt
