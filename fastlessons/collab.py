@@ -13,8 +13,8 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from .core import set_seed, to_np
-from .learner import Learner, DataLoaders, TensorLoader, mse
+from .core import to_np
+from .learner import DataLoaders, TensorLoader
 
 # %% auto #0
 __all__ = ['Ratings', 'load_ratings', 'synth_ratings', 'sigmoid_range', 'EmbeddingDot', 'EmbeddingDotBias', 'EmbeddingNet',
