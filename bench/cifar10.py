@@ -62,7 +62,7 @@ def main():
     with contextlib.redirect_stdout(sys.stderr): learn.fit(1000)
     test_acc = learn.recorder.values[-1][2]
     t2 = time.perf_counter()
-    augs = tta_augs(d=a.tta_shift, n_shifts=a.tta_shifts)
+    augs = tta_augs(d=a.tta_shift, n_shifts=a.tta_shifts, mode='reflect' if a.arch == 'fastnet' else 'constant')   # as each trains
     p, t = learn.tta(learn.dls.valid, augs=augs)
     tta_acc = accuracy(p, t).item(); t3 = time.perf_counter()
     res = dict(bench='cifar10', model=name, params=sum(q.numel() for q in learn.model.parameters() if q.requires_grad),

@@ -124,6 +124,7 @@ def fast_cifar_learner(
     wd:float=5e-4, # L2 weight decay
     label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets of the cross-entropy
     pad:int=2, # largest translation of the augmentation, in pixels
+    pad_mode:str='reflect', # how the shifted-in border is filled: 'reflect' (as measured for this recipe) or 'constant' (zeros)
     whiten:bool=True, # set and freeze the first layer from 5,000 training images
     resize=((24, 0.5),), # `ProgressiveResize`'s schedule; None or () trains at full size throughout
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
@@ -137,7 +138,7 @@ def fast_cifar_learner(
     set_seed(seed)
     extra_cbs = list(kwargs.pop('cbs', None) or [])
     model = FastNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None)
-    cbs = [Augment(partial(pad_crop_flip, pad=pad))] + ([ProgressiveResize(resize)] if resize else []) + ([TimeBudget(budget, pct_start=0.2, div=10., final_div=10.)] if budget else [])
+    cbs = [Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) + ([TimeBudget(budget, pct_start=0.2, div=10., final_div=10.)] if budget else [])
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=0.9, nesterov=True), lr=lr, wd=wd, wd_type='l2', metrics=accuracy,
                    channels_last=True, cbs=cbs + extra_cbs, **kwargs)

@@ -120,8 +120,8 @@ def one_cycle_sched(
     "A function `it -> lr multiplier` of the one-cycle policy over `total` iterations (as `OneCycleLR`)."
     up = float(pct_start*total) - 1
     def f(it):
-        if it <= up: return cos_anneal(1/div, 1., it/up)
-        return cos_anneal(1., 1/(div*final_div), (it - up)/(total - 1 - up))
+        if it <= up and up > 0: return cos_anneal(1/div, 1., it/up)
+        return cos_anneal(1., 1/(div*final_div), max(it - up, 0)/max(total - 1 - up, 1))   # (safe for a handful of iterations)
     return f
 
 def one_cycle_moms(
@@ -132,8 +132,8 @@ def one_cycle_moms(
     "A function `it -> momentum` moving against the one-cycle learning rate (as `OneCycleLR(cycle_momentum=True)`)."
     up = float(pct_start*total) - 1
     def f(it):
-        if it <= up: return cos_anneal(moms[0], moms[1], it/up)
-        return cos_anneal(moms[1], moms[2], (it - up)/(total - 1 - up))
+        if it <= up and up > 0: return cos_anneal(moms[0], moms[1], it/up)
+        return cos_anneal(moms[1], moms[2], max(it - up, 0)/max(total - 1 - up, 1))
     return f
 
 # %% ../nbs/03_schedule.ipynb #0a37c88c
