@@ -27,7 +27,11 @@ class SaveFeatures:
     ):
         self.features, self.detach = None, detach
         self.hook = module.register_forward_hook(self.hook_fn)
-    def hook_fn(self, module, inp, out):
+    def hook_fn(self,
+        module:nn.Module, # the hooked module
+        inp:tuple, # its inputs
+        out:Tensor, # its output: the activations kept
+    ):
         self.features = out.detach() if self.detach else out
     def remove(self): self.hook.remove()
     def __enter__(self): return self
@@ -41,7 +45,11 @@ class SaveGrads:
     ):
         self.grads = None
         self.hook = module.register_full_backward_hook(self.hook_fn)
-    def hook_fn(self, module, grad_in, grad_out): self.grads = grad_out[0].detach()
+    def hook_fn(self,
+        module:nn.Module, # the hooked module
+        grad_in:tuple, # gradients with respect to its inputs
+        grad_out:tuple, # gradients with respect to its output: the first is kept
+    ): self.grads = grad_out[0].detach()
     def remove(self): self.hook.remove()
     def __enter__(self): return self
     def __exit__(self, *exc): self.remove()
@@ -122,7 +130,9 @@ class CamNet(nn.Module):
         self.head = nn.Sequential(nn.Conv2d(n_features, n_classes, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten())
     @property
     def class_conv(self) -> nn.Conv2d: return self.head[0]
-    def forward(self, x:Tensor) -> Tensor: return self.head(self.body(x))   # (bs, n_classes)
+    def forward(self,
+        x:Tensor, # images, (bs, 3, h, w)
+    ) -> Tensor: return self.head(self.body(x))   # (bs, n_classes)
 
 # %% ../nbs/10_cam.ipynb #c1211170
 def grad_cam(

@@ -31,7 +31,9 @@ class SimpleNet(nn.Module):
     ):
         super().__init__()
         self.layers = nn.ModuleList([nn.Linear(a, b) for a, b in zip(layers[:-1], layers[1:])])
-    def forward(self, x:Tensor) -> Tensor:             # x: (bs, c, h, w)
+    def forward(self,
+        x:Tensor, # (bs, c, h, w)
+    ) -> Tensor:
         x = x.flatten(1)                                # (bs, c*h*w)
         for l in self.layers[:-1]: x = F.relu(l(x))
         return self.layers[-1](x)                       # (bs, n_classes)
@@ -46,7 +48,9 @@ class ConvNet(nn.Module):
         super().__init__()
         self.layers = nn.ModuleList([nn.Conv2d(a, b, kernel_size=3, stride=2) for a, b in zip(layers[:-1], layers[1:])])
         self.pool, self.out = nn.AdaptiveMaxPool2d(1), nn.Linear(layers[-1], c)
-    def forward(self, x:Tensor) -> Tensor:
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor:
         for l in self.layers: x = F.relu(l(x))           # (bs, layers[i+1], h', w'): each layer halves h and w
         return self.out(self.pool(x).flatten(1))       # (bs, c)
 
@@ -58,7 +62,9 @@ class ConvLayer(nn.Module):
         nf:int, # output channels (filters)
     ):
         super().__init__(); self.conv = nn.Conv2d(ni, nf, kernel_size=3, stride=2, padding=1)
-    def forward(self, x:Tensor) -> Tensor: return F.relu(self.conv(x))
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor: return F.relu(self.conv(x))
 
 class ConvNet2(nn.Module):
     "Lesson 7: `ConvLayer`s, a global max pool (as a function) and a linear layer."
@@ -69,7 +75,9 @@ class ConvNet2(nn.Module):
         super().__init__()
         self.layers = nn.ModuleList([ConvLayer(a, b) for a, b in zip(layers[:-1], layers[1:])])
         self.out = nn.Linear(layers[-1], c)
-    def forward(self, x:Tensor) -> Tensor:
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor:
         for l in self.layers: x = l(x)
         x = F.adaptive_max_pool2d(x, 1)                 # (bs, layers[-1], 1, 1): no weights, so no module needed
         return self.out(x.flatten(1))
@@ -87,7 +95,9 @@ class BatchNorm(nn.Module):
         self.weight, self.bias = nn.Parameter(torch.ones(nf)), nn.Parameter(torch.zeros(nf))      # the lesson's m and a
         self.register_buffer('running_mean', torch.zeros(nf)); self.register_buffer('running_var', torch.ones(nf))
         self.register_buffer('num_batches_tracked', torch.tensor(0, dtype=torch.long))
-    def forward(self, x:Tensor) -> Tensor:             # x: (bs, nf, h, w)
+    def forward(self,
+        x:Tensor, # (bs, nf, h, w)
+    ) -> Tensor:
         xf = x.float()
         if self.training:
             mean = xf.mean((0, 2, 3))                   # (nf,)
@@ -114,7 +124,9 @@ class BnLayer(nn.Module):
         super().__init__()
         self.conv = nn.Conv2d(ni, nf, kernel_size=kernel_size, stride=stride, bias=False, padding=kernel_size//2)
         self.bn = bn(nf)
-    def forward(self, x:Tensor) -> Tensor: return self.bn(F.relu(self.conv(x)))
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor: return self.bn(F.relu(self.conv(x)))
 
 class ConvBnNet(nn.Module):
     "Lesson 7: a 5x5 first convolution, stride-2 `BnLayer`s, global max pool, linear."
@@ -126,7 +138,9 @@ class ConvBnNet(nn.Module):
         self.conv1 = nn.Conv2d(3, layers[0], kernel_size=5, stride=1, padding=2)
         self.layers = nn.ModuleList([BnLayer(a, b) for a, b in zip(layers[:-1], layers[1:])])
         self.out = nn.Linear(layers[-1], c)
-    def forward(self, x:Tensor) -> Tensor:
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor:
         x = self.conv1(x)
         for l in self.layers: x = l(x)
         return self.out(F.adaptive_max_pool2d(x, 1).flatten(1))
@@ -139,7 +153,9 @@ class ConvBnNet2(ConvBnNet):
     ):
         super().__init__(layers, c)
         self.layers2 = nn.ModuleList([BnLayer(b, b, 1) for b in layers[1:]])
-    def forward(self, x:Tensor) -> Tensor:
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor:
         x = self.conv1(x)
         for l, l2 in zip(self.layers, self.layers2): x = l2(l(x))
         return self.out(F.adaptive_max_pool2d(x, 1).flatten(1))
@@ -147,7 +163,9 @@ class ConvBnNet2(ConvBnNet):
 # %% ../nbs/09_convnets.ipynb #5a04d2b2
 class ResnetLayer(BnLayer):
     "Lesson 7: a stride-1 `BnLayer` whose input is added to its output."
-    def forward(self, x:Tensor) -> Tensor: return x + super().forward(x)
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor: return x + super().forward(x)
 
 class Resnet(nn.Module):
     "Lesson 7: 5x5 conv, then per width a stride-2 `BnLayer` and two `ResnetLayer`s; global max pool; linear."
@@ -161,11 +179,15 @@ class Resnet(nn.Module):
         self.layers2 = nn.ModuleList([ResnetLayer(b, b, 1) for b in layers[1:]])
         self.layers3 = nn.ModuleList([ResnetLayer(b, b, 1) for b in layers[1:]])
         self.out = nn.Linear(layers[-1], c)
-    def body(self, x:Tensor) -> Tensor:
+    def body(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor:
         x = self.conv1(x)
         for l, l2, l3 in zip(self.layers, self.layers2, self.layers3): x = l3(l2(l(x)))
         return x                                        # (bs, layers[-1], h', w')
-    def forward(self, x:Tensor) -> Tensor: return self.out(F.adaptive_max_pool2d(self.body(x), 1).flatten(1))
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor: return self.out(F.adaptive_max_pool2d(self.body(x), 1).flatten(1))
 
 class Resnet2(Resnet):
     "Lesson 7: `Resnet` with a 7x7 `BnLayer` first and dropout `p` before the linear layer."
@@ -177,7 +199,9 @@ class Resnet2(Resnet):
         super().__init__(layers, c)
         self.conv1 = BnLayer(3, layers[0], stride=1, kernel_size=7)
         self.drop = nn.Dropout(p)
-    def forward(self, x:Tensor) -> Tensor:
+    def forward(self,
+        x:Tensor, # images or activations, (bs, c, h, w)
+    ) -> Tensor:
         x = F.adaptive_max_pool2d(self.body(x), 1).flatten(1)
         return self.out(self.drop(x))
 

@@ -130,7 +130,9 @@ class Char3Model(nn.Module):
         self.l_in = nn.Linear(n_fac, n_hidden)            # green: input to hidden
         self.l_hidden = nn.Linear(n_hidden, n_hidden)     # orange: hidden to hidden
         self.l_out = nn.Linear(n_hidden, vocab_size)      # blue: hidden to output
-    def forward(self, x:Tensor) -> Tensor:                # x: (bs, 3)
+    def forward(self,
+        x:Tensor, # (bs, 3)
+    ) -> Tensor:
         in1, in2, in3 = (F.relu(self.l_in(self.e(x[:, i]))) for i in range(3))   # each (bs, n_hidden)
         h = x.new_zeros(x.shape[0], self.l_hidden.in_features, dtype=in1.dtype)
         h = torch.tanh(self.l_hidden(h + in1))
@@ -177,7 +179,9 @@ class CharLoopModel(nn.Module):
         super().__init__()
         self.e = nn.Embedding(vocab_size, n_fac)
         self.l_in, self.l_hidden, self.l_out = nn.Linear(n_fac, n_hidden), nn.Linear(n_hidden, n_hidden), nn.Linear(n_hidden, vocab_size)
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, cs)
+    def forward(self,
+        x:Tensor, # (bs, cs)
+    ) -> Tensor:
         h = x.new_zeros(x.shape[0], self.l_hidden.in_features, dtype=torch.float32)
         for i in range(x.shape[1]):
             inp = F.relu(self.l_in(self.e(x[:, i])))    # (bs, n_hidden)
@@ -195,7 +199,9 @@ class CharLoopConcatModel(nn.Module):
         super().__init__()
         self.e = nn.Embedding(vocab_size, n_fac)
         self.l_in, self.l_hidden, self.l_out = nn.Linear(n_fac + n_hidden, n_hidden), nn.Linear(n_hidden, n_hidden), nn.Linear(n_hidden, vocab_size)
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, cs)
+    def forward(self,
+        x:Tensor, # (bs, cs)
+    ) -> Tensor:
         h = x.new_zeros(x.shape[0], self.l_hidden.in_features, dtype=torch.float32)
         for i in range(x.shape[1]):
             inp = torch.cat((h, self.e(x[:, i])), 1)    # (bs, n_hidden + n_fac)
@@ -212,14 +218,18 @@ class CharRnn(nn.Module):
     ):
         super().__init__()
         self.e, self.rnn, self.l_out = nn.Embedding(vocab_size, n_fac), nn.RNN(n_fac, n_hidden, batch_first=True), nn.Linear(n_hidden, vocab_size)
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, cs)
+    def forward(self,
+        x:Tensor, # (bs, cs)
+    ) -> Tensor:
         outp, h = self.rnn(self.e(x))                   # outp: (bs, cs, n_hidden), h: (1, bs, n_hidden); h0 defaults to zeros
         return self.l_out(outp[:, -1])                  # (bs, vocab): after the last character
 
 # %% ../nbs/07_rnn.ipynb #0bf9de2d
 class CharSeqRnn(CharRnn):
     "Lesson 6: `nn.RNN` predicting the next character at every position."
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, cs)
+    def forward(self,
+        x:Tensor, # (bs, cs)
+    ) -> Tensor:
         outp, h = self.rnn(self.e(x))                   # (bs, cs, n_hidden)
         return self.l_out(outp)                         # (bs, cs, vocab): one prediction per position
 
@@ -275,7 +285,9 @@ class CharSeqStatefulRnn(StatefulModel):
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
     ) -> Tensor: return torch.zeros(1, bs, self.n_hidden, device=device)
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, sl)
+    def forward(self,
+        x:Tensor, # (bs, sl)
+    ) -> Tensor:
         outp, h = self.rnn(self.e(x), self._state(x.shape[0], x.device))   # outp: (bs, sl, n_hidden)
         self.h = detach_state(h)                        # keep the values, drop the history
         return self.l_out(outp)                         # (bs, sl, vocab)
@@ -297,7 +309,9 @@ class CharSeqStatefulRnn2(StatefulModel):
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
     ) -> Tensor: return torch.zeros(bs, self.n_hidden, device=device)
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, sl)
+    def forward(self,
+        x:Tensor, # (bs, sl)
+    ) -> Tensor:
         h, outp = self._state(x.shape[0], x.device), []
         for inp in self.e(x).unbind(1):                 # inp: (bs, n_fac), one character of each stream
             h = self.rnn(inp, h); outp.append(h)        # h: (bs, n_hidden)
@@ -349,7 +363,9 @@ class CharSeqStatefulGRU(StatefulModel):
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
     ) -> Tensor: return torch.zeros(self.nl, bs, self.n_hidden, device=device)
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, sl)
+    def forward(self,
+        x:Tensor, # (bs, sl)
+    ) -> Tensor:
         outp, h = self.rnn(self.e(x), self._state(x.shape[0], x.device))   # h: (nl, bs, n_hidden)
         self.h = detach_state(h)
         return self.l_out(outp)                         # (bs, sl, vocab)
@@ -375,7 +391,9 @@ class CharSeqStatefulLSTM(StatefulModel):
         device=None, # where the state lives
     ) -> tuple[Tensor, Tensor]:                         # (h, c), each (nl, bs, n_hidden)
         return (torch.zeros(self.nl, bs, self.n_hidden, device=device), torch.zeros(self.nl, bs, self.n_hidden, device=device))
-    def forward(self, x:Tensor) -> Tensor:              # x: (bs, sl)
+    def forward(self,
+        x:Tensor, # (bs, sl)
+    ) -> Tensor:
         outp, h = self.rnn(self.e(x), self._state(x.shape[0], x.device))   # outp: (bs, sl, n_hidden)
         self.h = detach_state(h)
         return self.l_out(self.drop(outp))              # (bs, sl, vocab)

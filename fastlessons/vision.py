@@ -102,7 +102,9 @@ class Normalize(nn.Module):
         super().__init__()
         self.register_buffer('mean', torch.as_tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
         self.register_buffer('std', torch.as_tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
-    def forward(self, x:Tensor) -> Tensor:
+    def forward(self,
+        x:Tensor, # pixels, (bs, c, h, w)
+    ) -> Tensor:
         if x.ndim != 4 or x.shape[1] != self.mean.shape[1]:
             raise ValueError(f"Normalize expects images (bs, {self.mean.shape[1]}, h, w), got shape {tuple(x.shape)}")
         return (x.float()/255 - self.mean)/self.std
