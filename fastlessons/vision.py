@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_vision.ipynb #fc7cb268
 from __future__ import annotations
-import hashlib, json, os, tempfile, time
+import hashlib, json, os, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,7 +12,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from PIL import Image
-from .core import to_np
+from .core import to_np, atomic_write
 from .data import DataError, IMG_EXTS, cache_dir
 from .learner import Callback, DataLoaders, TensorLoader
 
@@ -38,14 +38,11 @@ def _decode(f:Path, size:tuple[int,int]|None) -> np.ndarray:
     except Exception as e:
         raise DataError(f"image {f} could not be decoded ({type(e).__name__}: {e}); delete or replace it, then run again") from e
 
-def _atomic_write(path:Path, write):
-    "Write a file through `write(binary file handle)` into a temporary file, then rename it into place."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as fh: write(fh)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.unlink(tmp)
+def _npy_writer(a:np.ndarray):
+    "A `write(tmp_path)` for `atomic_write` that saves `a` in .npy format."
+    def write(t):
+        with open(t, 'wb') as fh: np.save(fh, a)
+    return write
 
 def load_image_folder(
     path:Path|str, # the data set folder, holding `split/`
@@ -74,8 +71,8 @@ def load_image_folder(
     x = np.ascontiguousarray(np.stack(imgs).transpose(0, 3, 1, 2))
     y = np.array([i for _, i in files], dtype=np.int64)
     cdir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(fx, lambda fh: np.save(fh, x)); _atomic_write(fy, lambda fh: np.save(fh, y))
-    _atomic_write(fc, lambda fh: fh.write(json.dumps(classes).encode()))
+    atomic_write(fx, _npy_writer(x)); atomic_write(fy, _npy_writer(y))     # each file complete or absent
+    atomic_write(fc, lambda t: t.write_text(json.dumps(classes)))
     if verbose: print(f'decoded {len(x):,} images of {d} in {time.perf_counter()-t0:.1f}s; cached in {cdir}')
     return torch.from_numpy(x), torch.from_numpy(y), classes
 
