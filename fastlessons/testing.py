@@ -37,15 +37,18 @@ def synth_classes(
     return centres[y] + spread*torch.randn(n, 2, generator=g), y
 
 # %% ../nbs/01b_testing.ipynb #0f4d43bd
+def _noise_images(n, size, seed):
+    "Dark uint8-range noise (as float) for n images, labels 0, 1, 0, 1, ..., and the generator that made them."
+    g = torch.Generator().manual_seed(seed)
+    return torch.randint(0, 60, (n, 3, size, size), generator=g).float(), torch.arange(n) % 2, g
+
 def synth_colour_squares(
     n:int=64, # images
     size:int=32, # height and width
     seed:int=0, # seed of the generator
 ) -> tuple[torch.Tensor, torch.Tensor]:
     "uint8 images (n, 3, size, size): class 0 has a red 8x8 square, class 1 a blue one, anywhere on dark noise."
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randint(0, 60, (n, 3, size, size), generator=g).float()
-    y = torch.arange(n) % 2
+    x, y, g = _noise_images(n, size, seed)
     pos = torch.randint(0, size - 8, (n, 2), generator=g)
     for i in range(n):
         r, c = pos[i].tolist()
@@ -58,9 +61,7 @@ def synth_side_squares(
     seed:int=0, # seed of the generator
 ) -> tuple[torch.Tensor, torch.Tensor]:
     "uint8 images (n, 3, size, size): a bright 5x5 square near the left edge (class 0) or the right edge (class 1)."
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randint(0, 60, (n, 3, size, size), generator=g).float()
-    y = torch.arange(n) % 2
+    x, y, _ = _noise_images(n, size, seed)
     for i in range(n):
         c = 2 if y[i] == 0 else size - 7
         x[i, :, 5:10, c:c+5] += 180
