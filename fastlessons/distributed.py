@@ -99,15 +99,20 @@ class DistributedCallback(Callback):
     def before_fit(self):
         learn, env = self.learn, launch_env()
         self.model = self.dls = self.tb = None          # nothing to undo yet, if what follows fails
+        if learn.device.type == 'cuda' and env is not None:       # one GPU per process on each machine
+            n_local = int(os.environ.get('LOCAL_WORLD_SIZE', env['world_size']))
+            if torch.cuda.device_count() < n_local: raise RuntimeError(
+                f"DistributedCallback: {n_local} processes on this machine but {torch.cuda.device_count()} GPU(s): start at most "
+                f"one process per GPU (torchrun --nproc_per_node {torch.cuda.device_count()}), or train on the CPU (device='cpu')")
         if not is_dist():
             if env is None: raise RuntimeError(
                 "DistributedCallback: no process group and no RANK/WORLD_SIZE in the environment: launch the script with "
                 "`torchrun --nproc_per_node N script.py` (which also sets MASTER_ADDR and MASTER_PORT)")
-            backend = self.backend or ('nccl' if torch.cuda.is_available() else 'gloo')
+            backend = self.backend or ('nccl' if learn.device.type == 'cuda' else 'gloo')
             dist.init_process_group(backend, timeout=datetime.timedelta(seconds=self.timeout)); self.created = True
         self.rank, self.world = dist.get_rank(), dist.get_world_size()
         local = env['local_rank'] if env else self.rank
-        if torch.cuda.is_available() and dist.get_backend() == 'nccl':
+        if learn.device.type == 'cuda' and dist.get_backend() == 'nccl':
             learn.device = torch.device('cuda', local); torch.cuda.set_device(learn.device); learn.model.to(learn.device)
         if self.sync_bn and not self.converted:
             if learn.device.type != 'cuda':

@@ -8,13 +8,14 @@ from functools import partial
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .core import set_seed
+from .core import set_seed, default_device, bf16_probe
 from .learner import Learner, Callback, accuracy
 from .schedule import TimeBudget
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 
 # %% auto #0
-__all__ = ['patch_whitening', 'conv_bn', 'ConvGroup', 'FastNet', 'ProgressiveResize', 'fast_cifar_learner']
+__all__ = ['patch_whitening', 'conv_bn', 'ConvGroup', 'FastNet', 'train_progress', 'ProgressiveResize', 'fast_cifar_learner',
+           'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead', 'bias_groups', 'air_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -84,6 +85,14 @@ class FastNet(nn.Sequential):
         return self
 
 # %% ../nbs/11_fast_cifar.ipynb #cfd92e85
+def train_progress(
+    learn:Learner, # a learner in the middle of `fit`
+) -> float:
+    "The fraction of training done, in [0, 1]: of the `TimeBudget` when the learner has one, else of the epochs."
+    tb = getattr(learn, 'timebudget', None)
+    if tb is not None: return min(tb.elapsed()/tb.budget, 1.)
+    return min((learn.epoch + learn.iter/max(1, learn.n_iter or 1))/learn.n_epochs, 1.)
+
 class ProgressiveResize(Callback):
     "Train on batches resized to `size` until a fraction `until` of training has passed, for each `(size, until)` of `schedule`."
     order = 6                                          # after `Augment` (5)
@@ -97,10 +106,8 @@ class ProgressiveResize(Callback):
         self.mode = mode
     def before_fit(self): self.tb = getattr(self.learn, 'timebudget', None)
     def progress(self) -> float:
-        "The fraction of training done: of the time budget, or of the epochs."
-        if self.tb is not None: return self.tb.elapsed()/self.tb.budget
-        l = self.learn
-        return (l.epoch + l.iter/max(1, l.n_iter or 1))/l.n_epochs
+        "The fraction of training done: of the time budget, or of the epochs (`train_progress`)."
+        return train_progress(self.learn)
     def before_batch(self):
         if not self.learn.training: return
         f = self.progress()
@@ -112,6 +119,12 @@ class ProgressiveResize(Callback):
         self.learn.batch = (xb, yb)
 
 # %% ../nbs/11_fast_cifar.ipynb #e253f702
+def _check_images(x, y, x_valid, who='fast_cifar_learner'):
+    if x.dtype != torch.uint8: raise TypeError(f"{who} expects uint8 pixels (as `load_image_folder` gives), got {x.dtype}")
+    if x.ndim != 4 or x_valid.shape[1:] != x.shape[1:]:
+        raise ValueError(f"{who} expects images (n, c, h, w), the same c, h, w for both sets; got {tuple(x.shape)} and {tuple(x_valid.shape)}")
+    if y.is_floating_point() or y.min() < 0: raise ValueError(f"{who} expects labels as class indices 0, 1, ... (integers)")
+
 def fast_cifar_learner(
     x:Tensor, # training images (n, 3, h, w) as uint8 pixels
     y:Tensor, # their labels, class indices
@@ -131,10 +144,7 @@ def fast_cifar_learner(
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
 ) -> Learner:
     "A `Learner` training `FastNet` with the recipe above."
-    if x.dtype != torch.uint8: raise TypeError(f"fast_cifar_learner expects uint8 pixels (as `load_image_folder` gives), got {x.dtype}")
-    if x.ndim != 4 or x_valid.shape[1:] != x.shape[1:]:
-        raise ValueError(f"fast_cifar_learner expects images (n, c, h, w), the same c, h, w for both sets; got {tuple(x.shape)} and {tuple(x_valid.shape)}")
-    if y.is_floating_point() or y.min() < 0: raise ValueError("fast_cifar_learner expects labels as class indices 0, 1, ... (integers)")
+    _check_images(x, y, x_valid)
     set_seed(seed)
     extra_cbs = list(kwargs.pop('cbs', None) or [])
     model = FastNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None)
@@ -142,3 +152,127 @@ def fast_cifar_learner(
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=0.9, nesterov=True), lr=lr, wd=wd, wd_type='l2', metrics=accuracy,
                    channels_last=True, cbs=cbs + extra_cbs, **kwargs)
+
+# %% ../nbs/11_fast_cifar.ipynb #97749695
+class FrozenScaleBN(nn.BatchNorm2d):
+    "BatchNorm whose scale stays 1 (not trained): only the shift learns. Fast running statistics, a tiny eps."
+    def __init__(self,
+        nf:int, # channels
+        momentum:float=0.4, # weight of each batch in the running statistics (PyTorch's convention)
+        eps:float=1e-12, # added to the variance
+    ):
+        super().__init__(nf, eps=eps, momentum=momentum)
+        self.weight.requires_grad_(False)
+
+class AirBlock(nn.Sequential):
+    "3x3 conv, 2x2 max pool, `FrozenScaleBN`, GELU, 3x3 conv, `FrozenScaleBN`, GELU (pooling before the norm)."
+    def __init__(self,
+        ni:int, # input channels
+        nf:int, # channels of both convolutions
+        bn_momentum:float=0.4, # `FrozenScaleBN`'s momentum
+        frozen_scale:bool=True, # False: BatchNorms whose scale trains too (for the ablation)
+    ):
+        bn = partial(FrozenScaleBN, momentum=bn_momentum) if frozen_scale else partial(nn.BatchNorm2d, eps=1e-12, momentum=bn_momentum)
+        super().__init__(nn.Conv2d(ni, nf, 3, padding=1, bias=False), nn.MaxPool2d(2), bn(nf), nn.GELU(),
+                         nn.Conv2d(nf, nf, 3, padding=1, bias=False), bn(nf), nn.GELU())
+
+class Scale(nn.Module):
+    "Multiply by a constant."
+    def __init__(self, s:float): super().__init__(); self.s = s
+    def forward(self, x): return x*self.s
+    def extra_repr(self): return f's={self.s:g}'
+
+class AirNet(FastNet):
+    "The airbench layout: `Normalize`, frozen 2x2 whitening, three `AirBlock`s, 3x3 max pool, linear, scaled by 1/9."
+    def __init__(self,
+        stats:tuple[Tensor, Tensor], # per-channel mean and std of the training pixels (`channel_stats`)
+        widths:tuple[int, ...]=(24, 64, 256, 256), # the whitening layer's channels, then each block's
+        c:int=10, # classes
+        x_whiten:Tensor|None=None, # training images (n, 3, h, w), raw pixels: set and freeze the whitening layer from them
+        bn_momentum:float=0.4, # `FrozenScaleBN`'s momentum
+        frozen_scale:bool=True, # False: ordinary BatchNorms (scale trained)
+        scale:float=1/9, # multiplies the logits
+        eps:float=5e-4, # `patch_whitening`'s eps
+    ):
+        norm = Normalize(*stats)
+        nn.Sequential.__init__(self, norm, nn.Conv2d(norm.mean.shape[1], widths[0], 2), nn.GELU(),
+                               *[AirBlock(a, b, bn_momentum, frozen_scale) for a, b in zip(widths[:-1], widths[1:])],
+                               nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], c, bias=False), Scale(scale))
+        for m in self.modules():                      # identity on the first channels: the fresh net passes its input on
+            if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3): nn.init.dirac_(m.weight.data[:m.in_channels])
+        if x_whiten is not None: self.init_whitening(x_whiten, eps)
+
+# %% ../nbs/11_fast_cifar.ipynb #2b330a36
+class Lookahead(Callback):
+    "A slow copy of the weights, `slow = a*slow + (1-a)*w` every `every` steps with `a = decay*progress**power`; the weights are pulled back to it (lookahead) or left alone (`pull=False`: an EMA); at the end of training they become it."
+    order = 20                                        # after the schedulers, before nothing that reads the weights
+    def __init__(self,
+        every:int=5, # optimizer steps between updates of the slow copy
+        decay:float=0.95**5, # the slow copy's weight at the end of training
+        power:float=3., # `a` grows as progress**power: little averaging early, more at the end
+        pull:bool=True, # True: lookahead (the weights restart from the slow copy); False: an EMA kept beside them
+    ):
+        if every < 1 or not 0 <= decay < 1: raise ValueError(f"Lookahead: every must be >= 1 and decay in [0, 1); got {every}, {decay}")
+        self.every, self.decay, self.power, self.pull = every, decay, power, pull
+    def _tensors(self) -> list[Tensor]:              # the weights and BN statistics (float tensors of the state dict)
+        return [t for t in self.learn.model.state_dict().values() if t.is_floating_point()]
+    def before_fit(self): self.slow, self.n = [t.detach().clone() for t in self._tensors()], 0
+    def after_step(self):
+        self.n += 1
+        if self.n % self.every: return
+        a = self.decay*train_progress(self.learn)**self.power
+        with torch.no_grad():
+            for s, w in zip(self.slow, self._tensors()):
+                s.lerp_(w, 1 - a)
+                if self.pull: w.copy_(s)
+    def after_train(self):
+        tb = getattr(self.learn, 'timebudget', None)
+        last = tb.used >= tb.budget if tb is not None else self.learn.epoch >= self.learn.n_epochs - 1
+        if not last: return
+        with torch.no_grad():                         # training is over: the model becomes the slow copy
+            for s, w in zip(self.slow, self._tensors()): w.copy_(s)
+
+def bias_groups(
+    model:nn.Module, # a net with BatchNorm layers
+) -> list[nn.ParameterList]:
+    "Two layer groups: the BatchNorm layers' shifts (biases), then everything else (for a separate lr and weight decay)."
+    bn = [m.bias for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.bias is not None]
+    ids = {id(p) for p in bn}
+    return [nn.ParameterList(bn), nn.ParameterList([p for p in model.parameters() if id(p) not in ids])]
+
+# %% ../nbs/11_fast_cifar.ipynb #282333b3
+def air_cifar_learner(
+    x:Tensor, # training images (n, 3, h, w) as uint8 pixels
+    y:Tensor, # their labels, class indices
+    x_valid:Tensor, # validation (test) images, uint8
+    y_valid:Tensor, # their labels
+    budget:float|None=600., # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    widths:tuple[int, ...]=(24, 64, 256, 256), # see `AirNet`
+    bs:int=512, # batch size
+    lr:float=0.75, # peak learning rate of the weights (of the mean loss; airbench's 11.5 per 1024 images at bs 512)
+    mom:float=0.85, # Nesterov momentum
+    wd:float=1.33e-3, # L2 weight decay of the weights (airbench's 0.0153 per 1024 images)
+    bias_lr_mult:float=64., # the BatchNorm shifts train at `lr*bias_lr_mult` with `wd/bias_lr_mult`
+    label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets
+    pad:int=2, # largest translation of the augmentation, in pixels
+    pad_mode:str='reflect', # how the shifted-in border is filled
+    lookahead:bool=True, # add a `Lookahead` callback
+    frozen_scale:bool=True, # `FrozenScaleBN`s (False: ordinary BatchNorms)
+    whiten:bool=True, # set and freeze the first layer from 5,000 training images (False: train it)
+    resize=(), # `ProgressiveResize`'s schedule; () trains at full size throughout
+    mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures it faster (and on CUDA); None: float32
+    seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
+    **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
+) -> Learner:
+    "A `Learner` training `AirNet` with airbench's recipe, fitted to a time budget."
+    _check_images(x, y, x_valid, 'air_cifar_learner')
+    set_seed(seed)
+    extra_cbs = list(kwargs.pop('cbs', None) or [])
+    dev = torch.device(kwargs.get('device') or default_device())
+    if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or bf16_probe(reps=3)['bf16_fast'] else None
+    model = AirNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale)
+    cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) +
+           ([TimeBudget(budget, pct_start=0.23, div=5., final_div=1e3)] if budget else []) + ([Lookahead()] if lookahead else []))
+    return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
+                   partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
+                   groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs + extra_cbs, **kwargs)

@@ -90,6 +90,7 @@ def ddp_fit_worker(
     epochs:int=2, # epochs to train
     budget:float|None=None, # if given, a `TimeBudget` of this many test-clock seconds, one second a step on rank 0, three on the others
     fail:str|None=None, # 'raise': rank 1 raises after its third step; 'nan': rank 1's training data hold a NaN
+    device:str='cpu', # where each rank trains ('cuda': one GPU per rank, NCCL)
 ) -> dict:
     "One rank of the distributed checks: a small classifier trained by a `Learner` on sharded `TensorLoader`s."
     from fastlessons.learner import Learner, DataLoaders, TensorLoader, accuracy
@@ -110,7 +111,7 @@ def ddp_fit_worker(
                 if r == 1 and self.learn.iter == 2: raise ValueError('boom on rank 1')
         cbs.append(Boom())
     learn = Learner(model, DataLoaders(TensorLoader(x, y, bs=bs, shuffle=True, seed=0), TensorLoader(xv, yv, bs=7)),
-                    F.cross_entropy, torch.optim.SGD, lr=0.1, metrics=accuracy, progress=False, device='cpu', cbs=cbs)
+                    F.cross_entropy, torch.optim.SGD, lr=0.1, metrics=accuracy, progress=False, device=device, cbs=cbs)
     learn.fit(epochs)
     return dict(weights={k: v.clone() for k, v in learn.model.state_dict().items()}, values=learn.recorder.values,
                 n_losses=len(learn.recorder.losses), ddp_during_fit=learn.world_size)
