@@ -18,11 +18,10 @@ import torch
 from fastlessons.core import set_seed, setup_cpu, cpu_report
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data, read_text
-from fastlessons.learner import Learner, Callback
-from fastlessons.schedule import TimeBudget
-from fastlessons.text import Vocab, split_lines, lm_dls
-from fastlessons.rnn import CharSeqStatefulLSTM, ResetState, seq_loss, sample
-from fastlessons.awd import AWDCharLSTM, RNNRegularizer
+from fastlessons.learner import Callback
+from fastlessons.text import Vocab, split_lines
+from fastlessons.rnn import sample
+from fastlessons.awd import charlm_learner
 
 class TrainClock(Callback):
     "Seconds and characters of training (validation excluded), for runs by epochs, which have no `TimeBudget`."
@@ -33,31 +32,26 @@ class TrainClock(Callback):
         if self.learn.training: self.n_items += self.learn.yb.numel()
 
 def run(recipe, a, vocab, trn, val, report):
-    set_seed(a.seed)
-    lesson = recipe == 'lesson'
-    bs, bptt = a.bs or 64, a.bptt or 16
-    lr, wd = a.lr or 3e-3, a.wd if a.wd is not None else 0.01
     moms = None if a.moms == 'none' else tuple(float(v) for v in a.moms.split(','))
-    dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=a.seed)
-    if lesson:     # the previous recipe (issue 5): the lesson's model, dropout between the layers and on the output
-        p = a.dropout if a.dropout is not None else 0.3
-        model, cbs = CharSeqStatefulLSTM(len(vocab), 42, a.n_hidden, nl=2, dropout=p, out_dropout=p), []
-        name = f'CharSeqStatefulLSTM 2x{a.n_hidden}, dropout {p} between layers and on the output'
-    else:
-        ps = dict(emb_p=a.emb_p, input_p=a.input_p, hidden_p=a.hidden_p, weight_p=a.weight_p, out_p=a.out_p)
-        model, cbs = AWDCharLSTM(len(vocab), 42, a.n_hidden, nl=2, **ps), [RNNRegularizer(a.ar, a.tar)]
-        name = f'AWDCharLSTM 2x{a.n_hidden}, ' + ', '.join(f'{k} {v}' for k, v in ps.items()) + f', AR {a.ar}, TAR {a.tar}'
-    tb = TimeBudget(a.budget, moms=moms) if not a.epochs else None
+    given = {k: v for k, v in dict(bs=a.bs, bptt=a.bptt, lr=a.lr, wd=a.wd, dropout=a.dropout).items() if v is not None}
+    if recipe == 'awd':
+        given.pop('dropout', None)
+        given.update(emb_p=a.emb_p, input_p=a.input_p, hidden_p=a.hidden_p, weight_p=a.weight_p, out_p=a.out_p, ar=a.ar, tar=a.tar)
     clock = TrainClock()
-    learn = Learner(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, cbs=[ResetState(), clock] + cbs + ([tb] if tb else []),
-                    grad_clip=1.0, device=a.device, progress=False)
+    learn = charlm_learner(vocab, trn, val, recipe, budget=None if a.epochs else a.budget, n_hidden=a.n_hidden, moms=moms,
+                           seed=a.seed, cbs=[clock], device=a.device, progress=False, mixed_precision='bf16' if a.bf16 else None, **given)
+    model, tb = learn.model, getattr(learn, 'timebudget', None)
+    bs, bptt, lr, wd = learn.dls.train.bs, learn.dls.train.bptt, learn.base_lrs[-1], learn.wds[-1]
+    if recipe == 'awd':
+        name = f'AWDCharLSTM 2x{a.n_hidden}, ' + ', '.join(f'{k} {given[k]}' for k in ('emb_p', 'input_p', 'hidden_p', 'weight_p', 'out_p', 'ar', 'tar'))
+    else: name = f"CharSeqStatefulLSTM 2x{a.n_hidden}, dropout {given.get('dropout', 0.3)} between layers and on the output"
     with contextlib.redirect_stdout(sys.stderr):
         if a.epochs: learn.fit_one_cycle(a.epochs, lr=lr, pct_start=0.1, div=10., final_div=100., moms=moms)
         else: learn.fit(1000)
     vals = [v[1] for v in learn.recorder.values]
     used, n_items = (tb.used, tb.n_items) if tb else (clock.used, clock.n_items)
     return dict(bench='charlm', recipe=recipe, model=name, text='nietzsche, lower-cased', vocab=len(vocab), train_chars=len(trn),
-                valid_chars=len(val), bs=bs, bptt=bptt, lr=lr, wd=wd, moms=moms, seed=a.seed, threads=torch.get_num_threads(),
+                valid_chars=len(val), mixed_precision=learn.mixed_precision, bs=bs, bptt=bptt, lr=lr, wd=wd, moms=moms, seed=a.seed, threads=torch.get_num_threads(),
                 device=a.device, budget_s=None if a.epochs else a.budget, epochs_asked=a.epochs, train_seconds=round(used, 1),
                 epochs=round(n_items/(len(trn)//bs*bs), 2), chars_per_second=round(n_items/used), val_loss=round(vals[-1], 4),
                 val_loss_per_epoch=[round(v, 4) for v in vals], lesson_val_loss=1.252,
@@ -72,12 +66,13 @@ def main():
     ap.add_argument('--compare', action='store_true', help='run --recipe, then the previous recipe (lesson), in this process')
     ap.add_argument('--device', default='cpu'); ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--bs', type=int, default=None); ap.add_argument('--bptt', type=int, default=None)
-    ap.add_argument('--n_hidden', type=int, default=512); ap.add_argument('--dropout', type=float, default=None, help='lesson recipe')
-    ap.add_argument('--lr', type=float, default=None); ap.add_argument('--wd', type=float, default=None)
+    ap.add_argument('--n_hidden', type=int, default=512); ap.add_argument('--dropout', type=float, default=None, help='lesson recipe (default 0.3)')
+    ap.add_argument('--lr', type=float, default=None, help='default: the recipe\'s (awd 5e-3, lesson 3e-3)'); ap.add_argument('--wd', type=float, default=None)
     ap.add_argument('--moms', default='none', help="cycle Adam's beta1 against the lr, e.g. 0.95,0.85,0.95; 'none' leaves it")
-    ap.add_argument('--emb_p', type=float, default=0.05); ap.add_argument('--input_p', type=float, default=0.1)
-    ap.add_argument('--hidden_p', type=float, default=0.2); ap.add_argument('--weight_p', type=float, default=0.2)
-    ap.add_argument('--out_p', type=float, default=0.2); ap.add_argument('--ar', type=float, default=2.); ap.add_argument('--tar', type=float, default=1.)
+    ap.add_argument('--emb_p', type=float, default=0.02); ap.add_argument('--input_p', type=float, default=0.05)
+    ap.add_argument('--hidden_p', type=float, default=0.1); ap.add_argument('--weight_p', type=float, default=0.1)
+    ap.add_argument('--out_p', type=float, default=0.1); ap.add_argument('--ar', type=float, default=1.); ap.add_argument('--tar', type=float, default=1.)
+    ap.add_argument('--bf16', action='store_true', help='bf16 autocast (measured slower for this LSTM on the CPUs tried)')
     ap.add_argument('--target', type=float, default=1.25)
     ap.add_argument('--sample', action='store_true', help='print a sample of the (first) model')
     a = ap.parse_args()

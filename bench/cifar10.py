@@ -33,6 +33,10 @@ class TrainClock(Callback):
     def after_batch(self):
         if self.learn.training: self.n_items += len(self.learn.yb)
 
+def parse_resize(s):
+    "'24:0.5,28:0.8' -> ((24, 0.5), (28, 0.8)); 'none' -> ()"
+    return () if s == 'none' else tuple((int(q.split(':')[0]), float(q.split(':')[1])) for q in s.split(','))
+
 def build(recipe, a, x, y, tx, ty):
     "The learner of `recipe`, with the flags that were given (the others keep the recipe's defaults); its name and TTA."
     widths = tuple(int(v) for v in a.widths.split(',')) if a.widths else None
@@ -43,6 +47,7 @@ def build(recipe, a, x, y, tx, ty):
         kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths, label_smoothing=a.label_smoothing, bias_lr_mult=a.bias_lr_mult,
                    mom=a.mom)
         if a.fp32: kw['mixed_precision'] = None
+        if a.resize is not None: kw['resize'] = parse_resize(a.resize)
         if a.no_lookahead: kw['lookahead'] = False
         if a.train_scale: kw['frozen_scale'] = False
         if not a.whiten: kw['whiten'] = False
@@ -53,6 +58,7 @@ def build(recipe, a, x, y, tx, ty):
     elif recipe == 'fastnet':                 # the previous recipe (issue 6): FastNet, progressive resizing
         kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths)
         if not a.whiten: kw['whiten'] = False
+        if a.resize is not None: kw['resize'] = parse_resize(a.resize)
         learn = fast_cifar_learner(x, y, tx, ty, budget=budget, seed=a.seed, **kw, **dev)
         name = 'FastNet, previous recipe' + ''.join(f', {k}={v}' for k, v in kw.items())
         augs = tta_augs(d=2, n_shifts=4, mode='reflect')
@@ -69,6 +75,7 @@ def build(recipe, a, x, y, tx, ty):
 def run(recipe, a, x, y, tx, ty, load_s, decoded):
     set_seed(a.seed)
     learn, name, augs, sched = build(recipe, a, x, y, tx, ty)
+    if a.tta_flip_only: augs = augs[:1]                       # tta_augs puts the flip first
     moms = None if a.moms == 'none' else tuple(float(v) for v in a.moms.split(','))
     if moms:
         sched['moms'] = moms; name += f', moms={moms}'
@@ -114,7 +121,9 @@ def main():
     ap.add_argument('--train_scale', action='store_true', help="air: train the BatchNorm scales (airbench freezes them)")
     ap.add_argument('--moms', default='none', help="cycle the momentum against the lr, e.g. 0.95,0.85,0.95 ('none': the recipe's fixed momentum)")
     ap.add_argument('--fp32', action='store_true', help='air: no bf16 autocast, even where it is faster')
+    ap.add_argument('--resize', default=None, help="ProgressiveResize schedule 'size:until,...', or 'none' (default: the recipe's)")
     ap.add_argument('--whiten', type=int, default=1, help='0 trains the first layer instead of whitening it')
+    ap.add_argument('--tta_flip_only', action='store_true', help='TTA: the image and its flip only')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--target', type=float, default=0.90, help='TTA accuracy that counts as met')
     a = ap.parse_args()

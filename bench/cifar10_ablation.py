@@ -1,39 +1,67 @@
-"""The ablation table of nbs/11_fast_cifar ("What each change bought"), reproduced: the CIFAR recipe with one change at a
-time, each trained for the same budget by `bench/cifar10.py`, evaluated with the flip-only TTA.
+"""The ablation tables of nbs/11_fast_cifar ("What each change bought"), reproduced: a recipe with one change at a time,
+each row one `bench/cifar10.py` run (alone on the machine), printed as JSON lines as they come, then as a Markdown table.
 
-    FASTLESSONS_DATA=../shared/data python bench/cifar10_ablation.py [--budget 240] [--threads 2]
+    FASTLESSONS_DATA=../shared/data python bench/cifar10_ablation.py --table air --device cuda   # AirNet, 6 epochs a row
+    FASTLESSONS_DATA=../shared/data python bench/cifar10_ablation.py --table widths --device cuda  # epochs a 2-core CPU affords in 600 s
+    FASTLESSONS_DATA=../shared/data python bench/cifar10_ablation.py --table fastnet             # FastNet, 4 CPU minutes a row
 
-Runs one configuration after another (each a `bench/cifar10.py` process, alone on the machine) and prints each JSON
-line as it comes, then the table in Markdown. Six runs of 4 minutes take about half an hour with their evaluations.
+The `air` and `widths` tables train by epochs, so they measure accuracy per epoch and can run on any device (a GPU does
+a row in seconds); what a row costs on a CPU is `bench/cifar10_throughput.py`'s business. The `fastnet` table trains for
+a budget of seconds, so it must run on the CPU it describes.
 """
 import argparse, json, subprocess, sys
 from pathlib import Path
 
-ROWS = [  # (what the row shows, bench/cifar10.py flags)
-    ('`FastNet`, batch 512, lr 0.2, full size throughout', ['--bs', '512', '--lr', '0.2', '--resize', 'none']),
-    ('batch 128, lr 0.1', ['--bs', '128', '--lr', '0.1', '--resize', 'none']),
-    ('(batch 64, lr 0.05 instead)', ['--bs', '64', '--lr', '0.05', '--resize', 'none']),
-    ('batch 128, and 24x24 for the first half (the recipe)', ['--bs', '128', '--lr', '0.1', '--resize', '24:0.5']),
-    ('(24x24 for the first 70%)', ['--bs', '128', '--lr', '0.1', '--resize', '24:0.7']),
-    ('(16x16 to 25%, then 24x24 to 60%)', ['--bs', '128', '--lr', '0.1', '--resize', '16:0.25,24:0.6']),
-]
+AIR = ['--recipe', 'air', '--epochs', '6', '--widths', '24,64,256,256', '--bs', '512', '--lr', '0.75', '--resize', 'none']
+TABLES = {
+    'air': [  # (what the row shows, bench/cifar10.py flags): airbench's own settings, then one change each
+        ('`AirNet` (64, 256, 256), batch 512, the whole recipe', AIR),
+        ('without `Lookahead`', AIR + ['--no_lookahead']),
+        ('without label smoothing', AIR + ['--label_smoothing', '0']),
+        ('first layer trained instead of whitened', AIR + ['--whiten', '0']),
+        ('BatchNorm scales trained (not frozen)', AIR + ['--train_scale']),
+        ('BatchNorm shifts at the weights\' learning rate', AIR + ['--bias_lr_mult', '1']),
+        ('batch 1,024, lr 1.5 (airbench\'s batch)', AIR + ['--bs', '1024', '--lr', '1.5']),
+        ('widths (64, 128, 128)', AIR + ['--widths', '24,64,128,128']),
+        ('(the whole recipe, seed 1: the noise)', AIR + ['--seed', '1']),
+    ],
+    'widths': [  # each row the epochs that 600 s of 2-thread training buys on the Intel Xeon of bench/cifar10_throughput.py
+        ('(64, 256, 256), batch 512: 4 epochs', ['--recipe', 'air', '--epochs', '4', '--widths', '24,64,256,256', '--bs', '512', '--lr', '0.75', '--resize', 'none']),
+        ('(64, 256, 256), 24x24 for the first half: 5 epochs', ['--recipe', 'air', '--epochs', '5', '--widths', '24,64,256,256', '--bs', '512', '--lr', '0.75', '--resize', '24:0.5']),
+        ('(64, 192, 192): 6 epochs', ['--recipe', 'air', '--epochs', '6', '--widths', '24,64,192,192', '--bs', '512', '--lr', '0.75', '--resize', 'none']),
+        ('(64, 192, 192), 24x24 for the first half: 8 epochs', ['--recipe', 'air', '--epochs', '8', '--widths', '24,64,192,192', '--bs', '512', '--lr', '0.75', '--resize', '24:0.5']),
+        ('(64, 160, 160): 8 epochs', ['--recipe', 'air', '--epochs', '8', '--widths', '24,64,160,160', '--bs', '512', '--lr', '0.75', '--resize', 'none']),
+        ('(64, 160, 160), momentum cycled 0.95-0.85-0.95', ['--recipe', 'air', '--epochs', '8', '--widths', '24,64,160,160', '--bs', '512', '--lr', '0.75', '--resize', 'none', '--moms', '0.95,0.85,0.95']),
+        ('(64, 128, 128): 9 epochs', ['--recipe', 'air', '--epochs', '9', '--widths', '24,64,128,128', '--bs', '512', '--lr', '0.75', '--resize', 'none']),
+        ('(64, 128, 128), 24x24 for the first half: 10 epochs', ['--recipe', 'air', '--epochs', '10', '--widths', '24,64,128,128', '--bs', '512', '--lr', '0.75', '--resize', '24:0.5']),
+    ],
+    'fastnet': [  # FastNet by time (issue 6), flip-only TTA
+        ('`FastNet`, batch 512, lr 0.2, full size throughout', ['--recipe', 'fastnet', '--tta_flip_only', '--bs', '512', '--lr', '0.2', '--resize', 'none']),
+        ('batch 128, lr 0.1', ['--recipe', 'fastnet', '--tta_flip_only', '--bs', '128', '--lr', '0.1', '--resize', 'none']),
+        ('(batch 64, lr 0.05 instead)', ['--recipe', 'fastnet', '--tta_flip_only', '--bs', '64', '--lr', '0.05', '--resize', 'none']),
+        ('batch 128, and 24x24 for the first half (the recipe)', ['--recipe', 'fastnet', '--tta_flip_only', '--bs', '128', '--lr', '0.1', '--resize', '24:0.5']),
+        ('(24x24 for the first 70%)', ['--recipe', 'fastnet', '--tta_flip_only', '--bs', '128', '--lr', '0.1', '--resize', '24:0.7']),
+        ('(16x16 to 25%, then 24x24 to 60%)', ['--recipe', 'fastnet', '--tta_flip_only', '--bs', '128', '--lr', '0.1', '--resize', '16:0.25,24:0.6']),
+    ],
+}
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--budget', type=float, default=240.); ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--rows', default=None, help='comma-separated row numbers to run (default all)')
+    ap.add_argument('--table', default='air', choices=list(TABLES))
+    ap.add_argument('--budget', type=float, default=240., help='seconds of training a row (fastnet table)'); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--device', default='cpu'); ap.add_argument('--rows', default=None, help='comma-separated row numbers to run (default all)')
     a = ap.parse_args()
-    bench = Path(__file__).with_name('cifar10.py')
-    picked = [int(i) for i in a.rows.split(',')] if a.rows else range(len(ROWS))
+    bench, rows = Path(__file__).with_name('cifar10.py'), TABLES[a.table]
+    picked = [int(i) for i in a.rows.split(',')] if a.rows else range(len(rows))
     results = []
     for i in picked:
-        name, flags = ROWS[i]
-        cmd = [sys.executable, str(bench), '--budget', str(a.budget), '--threads', str(a.threads), '--tta_shifts', '0', *flags]
+        name, flags = rows[i]
+        cmd = [sys.executable, str(bench), '--budget', str(a.budget), '--threads', str(a.threads), '--device', a.device, *flags]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         res = json.loads(next(l for l in out.splitlines() if l.startswith('{')))
         res['row'] = name; results.append(res); print(json.dumps(res), flush=True)
-    print(f"\n{results[0]['cpu']}, {a.threads} threads, {a.budget:.0f} s of training each\n")
-    print('| change (the rest as in the row above) | epochs | test | with flip |\n|---|---|---|---|')
-    for r in results: print(f"| {r['row']} | {r['epochs']} | {r['test_acc']:.1%} | {r['tta_acc']:.1%} |")
+    print(f"\n{results[0]['cpu']}, device {a.device}, {a.threads} threads" + (f', {a.budget:.0f} s of training each' if a.table == 'fastnet' else '') + '\n')
+    print('| change | epochs | test | with TTA |\n|---|---|---|---|')
+    for r in results: print(f"| {r['row']} | {r['epochs']} | {r['test_acc']:.2%} | {r['tta_acc']:.2%} |")
 
 if __name__ == '__main__': main()

@@ -22,7 +22,8 @@ from .vision import *
 from .convnets import *
 from .cam import *
 from .fast_cifar import *
+from .awd import *
 
 _modules = tuple(_importlib.import_module(f'fastlessons.{n}') for n in
-                 'core data callback testing learner schedule distributed sgd collab text rnn vision convnets cam fast_cifar'.split())
+                 'core data callback testing learner schedule distributed sgd collab text rnn vision convnets cam fast_cifar awd'.split())
 __all__ = sorted({n for m in _modules for n in m.__all__})   # what `import *` gives: every public name of every module

@@ -10,9 +10,13 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from .callback import Callback
 from .rnn import StatefulModel, detach_state
+from .learner import Learner
+from .schedule import TimeBudget
+from .text import Vocab, lm_dls
+from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss
 
 # %% auto #0
-__all__ = ['RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'AWDCharLSTM', 'RNNRegularizer']
+__all__ = ['RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'AWDCharLSTM', 'RNNRegularizer', 'charlm_learner']
 
 # %% ../nbs/13_awd_lstm.ipynb #576e4994
 class RNNDropout(nn.Module):
@@ -78,11 +82,11 @@ class AWDCharLSTM(StatefulModel):
         n_fac:int=42, # embedding size
         n_hidden:int=512, # hidden activations per layer
         nl:int=2, # stacked LSTM layers (one `nn.LSTM` each, so that dropout can sit between them)
-        emb_p:float=0.05, # `EmbeddingDropout`: whole characters dropped
-        input_p:float=0.1, # `RNNDropout` on the embeddings
-        hidden_p:float=0.2, # `RNNDropout` between the layers
-        weight_p:float=0.2, # `WeightDropout` on each layer's hidden-to-hidden weights
-        out_p:float=0.2, # `RNNDropout` on the last layer's output
+        emb_p:float=0.02, # `EmbeddingDropout`: whole characters dropped
+        input_p:float=0.05, # `RNNDropout` on the embeddings
+        hidden_p:float=0.1, # `RNNDropout` between the layers
+        weight_p:float=0.1, # `WeightDropout` on each layer's hidden-to-hidden weights
+        out_p:float=0.1, # `RNNDropout` on the last layer's output
     ):
         super().__init__()
         self.n_hidden, self.nl = n_hidden, nl
@@ -130,3 +134,36 @@ class RNNRegularizer(Callback):
         if self.alpha: self.learn.loss = self.learn.loss + self.alpha*m.out.float().pow(2).mean()
         if self.beta and m.raw_out.shape[1] > 1:      # TAR needs two steps (a batch of the LM loader can have one)
             self.learn.loss = self.learn.loss + self.beta*(m.raw_out[:, 1:] - m.raw_out[:, :-1]).float().pow(2).mean()
+
+# %% ../nbs/13_awd_lstm.ipynb #4b1920db
+def charlm_learner(
+    vocab:Vocab, # the characters
+    trn:str, # training text
+    val:str, # validation text
+    recipe:str='awd', # 'awd' (`AWDCharLSTM` + `RNNRegularizer`) or 'lesson' (`CharSeqStatefulLSTM`, dropout 0.3, the previous recipe)
+    budget:float|None=900., # seconds of training for a `TimeBudget`; None: no schedule (`fit_one_cycle` by epochs)
+    bs:int=64, # streams per batch
+    bptt:int=16, # mean sequence length
+    lr:float|None=None, # AdamW's peak learning rate; None: 5e-3 for awd, 3e-3 (the previous recipe's) for lesson
+    wd:float=0.01, # decoupled weight decay
+    n_hidden:int=512, # hidden size of each of the 2 layers
+    ar:float=1., # `RNNRegularizer`'s alpha (awd)
+    tar:float=1., # `RNNRegularizer`'s beta (awd)
+    dropout:float=0.3, # the lesson recipe's dropout between the layers and on the output
+    moms:tuple|None=None, # cycle Adam's beta1 against the lr over the budget, e.g. (0.95, 0.85, 0.95)
+    seed:int=0, # seeds the model and the batches' lengths
+    cbs:list|None=None, # more callbacks
+    **kwargs # the dropouts of `AWDCharLSTM` (emb_p, input_p, hidden_p, weight_p, out_p), and `Learner`'s (device, progress, ...)
+) -> Learner:
+    "A `Learner` for the lesson's 2-layer character LSTM on `trn`, validated on `val`, with the AWD or the lesson recipe."
+    if recipe not in ('awd', 'lesson'): raise ValueError(f"recipe={recipe!r}: use 'awd' or 'lesson'")
+    ps = {k: kwargs.pop(k) for k in ('emb_p', 'input_p', 'hidden_p', 'weight_p', 'out_p') if k in kwargs}
+    if recipe == 'lesson' and ps: raise ValueError(f"{sorted(ps)} are AWDCharLSTM's dropouts; the lesson recipe takes `dropout`")
+    torch.manual_seed(seed)
+    lr = lr or (5e-3 if recipe == 'awd' else 3e-3)
+    dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=seed)
+    if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, **ps), [RNNRegularizer(ar, tar)]
+    else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
+    sched = [TimeBudget(budget, moms=moms)] if budget else []
+    return Learner(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
+                   cbs=[ResetState()] + reg + sched + list(cbs or []), **kwargs)
