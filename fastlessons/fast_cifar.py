@@ -14,8 +14,9 @@ from .schedule import TimeBudget
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 
 # %% auto #0
-__all__ = ['patch_whitening', 'conv_bn', 'ConvGroup', 'FastNet', 'train_progress', 'ProgressiveResize', 'fast_cifar_learner',
-           'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead', 'bias_groups', 'air_cifar_learner']
+__all__ = ['patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'train_progress', 'ProgressiveResize',
+           'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead', 'bias_groups',
+           'air_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -41,6 +42,14 @@ def conv_bn(
     "3x3 convolution (padding 1, no bias), BatchNorm, GELU."
     return [nn.Conv2d(ni, nf, 3, padding=1, bias=False), nn.BatchNorm2d(nf), nn.GELU()]
 
+def dirac_init_(
+    model:nn.Module, # a net of 3x3 convolutions
+) -> nn.Module:
+    "Start every 3x3 convolution as the identity on its first channels (Dirac init): a fresh net passes its input on."
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3): nn.init.dirac_(m.weight.data[:m.in_channels])
+    return model
+
 class ConvGroup(nn.Sequential):
     "`conv_bn`, a 2x2 max pool (halves the resolution), `conv_bn`."
     def __init__(self,
@@ -62,8 +71,7 @@ class FastNet(nn.Sequential):
         layers = [norm, nn.Conv2d(norm.mean.shape[1], widths[0], k), nn.GELU()]
         layers += [ConvGroup(a, b) for a, b in zip(widths[:-1], widths[1:])]
         super().__init__(*layers, nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], c, bias=False))
-        for m in self.modules():                      # identity on the first channels: the fresh net passes its input on
-            if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3): nn.init.dirac_(m.weight.data[:m.in_channels])
+        dirac_init_(self)
         if x_whiten is not None: self.init_whitening(x_whiten, eps)
 
     def init_whitening(
@@ -198,8 +206,7 @@ class AirNet(FastNet):
         nn.Sequential.__init__(self, norm, nn.Conv2d(norm.mean.shape[1], widths[0], 2), nn.GELU(),
                                *[AirBlock(a, b, bn_momentum, frozen_scale) for a, b in zip(widths[:-1], widths[1:])],
                                nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], c, bias=False), Scale(scale))
-        for m in self.modules():                      # identity on the first channels: the fresh net passes its input on
-            if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3): nn.init.dirac_(m.weight.data[:m.in_channels])
+        dirac_init_(self)
         if x_whiten is not None: self.init_whitening(x_whiten, eps)
 
 # %% ../nbs/11_fast_cifar.ipynb #2b330a36
