@@ -13,48 +13,62 @@ with the validation loss, the seconds trained and the characters per second, the
 Target (issue 15): validation loss at most 1.25 within 900 s of 2-thread CPU training. The lesson reached 1.252
 (lesson6-rnn.ipynb: 1.315 after 2 + 15 epochs, then 1.252 after a further SGDR run of 2**6-1 = 63 epochs, on a GPU).
 """
-import argparse, contextlib, json, sys, time
+import argparse, contextlib, json, sys
 import torch
-from fastlessons.core import set_seed, setup_cpu, cpu_report
+from clock import TrainClock                   # bench/clock.py
+from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data, read_text
-from fastlessons.learner import Callback
 from fastlessons.text import Vocab, split_lines
 from fastlessons.rnn import sample
-from fastlessons.awd import charlm_learner
+from fastlessons.awd import charlm_learner, AWD_DROPOUTS
+from fastlessons.fast_cifar import Lookahead
 
-class TrainClock(Callback):
-    "Seconds and characters of training (validation excluded), for runs by epochs, which have no `TimeBudget`."
-    def before_fit(self): self.used, self.n_items = 0., 0
-    def before_train(self): self.t0 = time.perf_counter()
-    def after_train(self): self.used += time.perf_counter() - self.t0
-    def after_batch(self):
-        if self.learn.training: self.n_items += self.learn.yb.numel()
+class EMA(Lookahead):
+    "`Lookahead(pull=False)`: an average of the weights beside them, which the model takes at the end; keeps the live weights too."
+    def after_train(self):
+        self.live = [t.detach().clone() for t in self._tensors()]
+        super().after_train()
+
+def live_val_loss(learn, ema):
+    "Validation loss of the weights as trained (not averaged): put them back, validate, restore the average."
+    avg = [t.detach().clone() for t in ema._tensors()]
+    with torch.no_grad():
+        for t, l in zip(ema._tensors(), ema.live): t.copy_(l)
+    learn._do_validate(); rec = learn.recorder
+    loss = rec.val_sums[0]/rec.val_n
+    with torch.no_grad():
+        for t, v in zip(ema._tensors(), avg): t.copy_(v)
+    return loss
 
 def run(recipe, a, vocab, trn, val, report):
     moms = None if a.moms == 'none' else tuple(float(v) for v in a.moms.split(','))
     given = {k: v for k, v in dict(bs=a.bs, bptt=a.bptt, lr=a.lr, wd=a.wd, dropout=a.dropout).items() if v is not None}
     if recipe == 'awd':
         given.pop('dropout', None)
-        given.update(emb_p=a.emb_p, input_p=a.input_p, hidden_p=a.hidden_p, weight_p=a.weight_p, out_p=a.out_p, ar=a.ar, tar=a.tar)
+        given.update({k: getattr(a, k) for k in AWD_DROPOUTS if getattr(a, k) is not None}, ar=a.ar, tar=a.tar)
     clock = TrainClock()
+    precision = None if recipe != a.recipe else {'auto': 'auto', 'bf16': 'bf16', 'fp32': None}['bf16' if a.bf16 else a.precision]
+    ema = EMA(every=a.ema_every, decay=a.ema, pull=False) if a.ema else None
     learn = charlm_learner(vocab, trn, val, recipe, budget=None if a.epochs else a.budget, n_hidden=a.n_hidden, moms=moms,
-                           seed=a.seed, cbs=[clock], device=a.device, progress=False, mixed_precision='bf16' if a.bf16 else None, **given)
+                           seed=a.seed, cbs=[clock] + ([ema] if ema else []), device=a.device, progress=False, mixed_precision=precision, **given)
     model, tb = learn.model, getattr(learn, 'timebudget', None)
     bs, bptt, lr, wd = learn.dls.train.bs, learn.dls.train.bptt, learn.base_lrs[-1], learn.wds[-1]
     if recipe == 'awd':
-        name = f'AWDCharLSTM 2x{a.n_hidden}, ' + ', '.join(f'{k} {given[k]}' for k in ('emb_p', 'input_p', 'hidden_p', 'weight_p', 'out_p', 'ar', 'tar'))
+        ps = {**AWD_DROPOUTS, **given}
+        name = f'AWDCharLSTM 2x{a.n_hidden}, ' + ', '.join(f'{k} {ps[k]}' for k in (*AWD_DROPOUTS, 'ar', 'tar'))
     else: name = f"CharSeqStatefulLSTM 2x{a.n_hidden}, dropout {given.get('dropout', 0.3)} between layers and on the output"
     with contextlib.redirect_stdout(sys.stderr):
         if a.epochs: learn.fit_one_cycle(a.epochs, lr=lr, pct_start=0.1, div=10., final_div=100., moms=moms)
         else: learn.fit(1000)
     vals = [v[1] for v in learn.recorder.values]
+    ema_res = dict(ema=a.ema, ema_every=a.ema_every, val_loss_live=round(live_val_loss(learn, ema), 4)) if ema else {}
     used, n_items = (tb.used, tb.n_items) if tb else (clock.used, clock.n_items)
     return dict(bench='charlm', recipe=recipe, model=name, text='nietzsche, lower-cased', vocab=len(vocab), train_chars=len(trn),
                 valid_chars=len(val), mixed_precision=learn.mixed_precision, bs=bs, bptt=bptt, lr=lr, wd=wd, moms=moms, seed=a.seed, threads=torch.get_num_threads(),
                 device=a.device, budget_s=None if a.epochs else a.budget, epochs_asked=a.epochs, train_seconds=round(used, 1),
                 epochs=round(n_items/(len(trn)//bs*bs), 2), chars_per_second=round(n_items/used), val_loss=round(vals[-1], 4),
-                val_loss_per_epoch=[round(v, 4) for v in vals], lesson_val_loss=1.252,
+                val_loss_per_epoch=[round(v, 4) for v in vals], **ema_res, lesson_val_loss=1.252,
                 met=bool(vals[-1] <= a.target and (a.epochs or used <= a.budget + 1)), target=f'val_loss <= {a.target}',
                 processes=world_size(), torch=torch.__version__, **report), model
 
@@ -69,10 +83,13 @@ def main():
     ap.add_argument('--n_hidden', type=int, default=512); ap.add_argument('--dropout', type=float, default=None, help='lesson recipe (default 0.3)')
     ap.add_argument('--lr', type=float, default=None, help='default: the recipe\'s (awd 5e-3, lesson 3e-3)'); ap.add_argument('--wd', type=float, default=None)
     ap.add_argument('--moms', default='none', help="cycle Adam's beta1 against the lr, e.g. 0.95,0.85,0.95; 'none' leaves it")
-    ap.add_argument('--emb_p', type=float, default=0.02); ap.add_argument('--input_p', type=float, default=0.05)
-    ap.add_argument('--hidden_p', type=float, default=0.1); ap.add_argument('--weight_p', type=float, default=0.1)
-    ap.add_argument('--out_p', type=float, default=0.1); ap.add_argument('--ar', type=float, default=1.); ap.add_argument('--tar', type=float, default=1.)
-    ap.add_argument('--bf16', action='store_true', help='bf16 autocast (1.6x the characters a second of float32 on the Intel Xeon of 2026-11-29)')
+    for k in AWD_DROPOUTS: ap.add_argument(f'--{k}', type=float, default=None, help=f'awd (default {AWD_DROPOUTS[k]})')
+    ap.add_argument('--ar', type=float, default=1.); ap.add_argument('--tar', type=float, default=1.)
+    ap.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp32'],
+                    help="of --recipe: 'auto' is bf16 where lstm_bf16_probe measures it faster; the previous recipe of --compare stays float32, as it was")
+    ap.add_argument('--bf16', action='store_true', help='the same as --precision bf16')
+    ap.add_argument('--ema', type=float, default=0., help="average the weights (Lookahead(pull=False)) with this decay per update at the end; 0: no average")
+    ap.add_argument('--ema_every', type=int, default=5, help='optimizer steps between updates of the average')
     ap.add_argument('--target', type=float, default=1.25)
     ap.add_argument('--sample', action='store_true', help='print a sample of the (first) model')
     a = ap.parse_args()
@@ -84,6 +101,7 @@ def main():
     results, first = [], None
     for r in recipes:
         res, model = run(r, a, vocab, trn, val, report)
+        res.update({k.replace('gflops', 'gflops_end'): v for k, v in matmul_gflops().items()})   # the machine's speed when the run ended
         first = first or model; results.append(res)
         if rank() == 0: print(json.dumps(res), flush=True)
     if rank() != 0: return                    # under torchrun, rank 0 reports

@@ -5,7 +5,7 @@ Markdown table of validation losses.
     FASTLESSONS_DATA=../shared/data python bench/charlm_ablation.py --device cuda [--rows 0,3]
 
 By epochs, so a row measures what the recipe reaches per pass over the text, on any device (a GPU does a row in under a
-minute, a 2-core CPU in 15). How many epochs a CPU affords in 900 s is `bench/charlm.py`'s `epochs` field.
+minute, a 2-core CPU in 15). In float32, as the rows were measured. How many epochs a CPU affords in 900 s is `bench/charlm.py`'s `epochs` field.
 """
 import argparse, json, subprocess, sys
 from pathlib import Path
@@ -39,7 +39,7 @@ def main():
     results = []
     for i in picked:
         name, flags = ROWS[i]
-        out = subprocess.run([sys.executable, str(bench), '--device', a.device, '--threads', str(a.threads), *flags],
+        out = subprocess.run([sys.executable, str(bench), '--device', a.device, '--threads', str(a.threads), '--precision', 'fp32', *flags],
                              capture_output=True, text=True, check=True).stdout
         res = json.loads(next(l for l in out.splitlines() if l.startswith('{')))
         res['row'] = name; results.append(res); print(json.dumps(res), flush=True)

@@ -16,22 +16,15 @@ process on a 2-core machine slows it 3-4x.
 """
 import argparse, contextlib, io, json, sys, time
 import torch
-from fastlessons.core import set_seed, setup_cpu, cpu_report
+from clock import TrainClock                   # bench/clock.py
+from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
-from fastlessons.learner import accuracy, Callback
+from fastlessons.learner import accuracy
 from fastlessons.schedule import TimeBudget
 from fastlessons.vision import load_image_folder, channel_stats, image_dls
 from fastlessons.convnets import resnet2_learner, tta_augs
 from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner
-
-class TrainClock(Callback):
-    "Seconds and items of training (validation excluded), for runs by epochs, which have no `TimeBudget`."
-    def before_fit(self): self.used, self.n_items = 0., 0
-    def before_train(self): self.t0 = time.perf_counter()
-    def after_train(self): self.used += time.perf_counter() - self.t0
-    def after_batch(self):
-        if self.learn.training: self.n_items += len(self.learn.yb)
 
 def parse_resize(s):
     "'24:0.5,28:0.8' -> ((24, 0.5), (28, 0.8)); 'none' -> ()"
@@ -112,7 +105,7 @@ def main():
     ap.add_argument('--arch', default=None, choices=['fastnet', 'resnet2'], help='old name of --recipe fastnet/resnet2')
     ap.add_argument('--compare', action='store_true', help='run --recipe, then the previous recipe (fastnet), in this process')
     ap.add_argument('--device', default='cpu')
-    ap.add_argument('--widths', default=None, help="comma-separated widths of the recipe's net (AirNet 24,64,256,256; FastNet 24,32,128,128; Resnet2 16,32,64,128,256)")
+    ap.add_argument('--widths', default=None, help="comma-separated widths of the recipe's net (AirNet 24,64,192,192, airbench's 24,64,256,256; FastNet 24,32,128,128; Resnet2 16,32,64,128,256)")
     ap.add_argument('--bs', type=int, default=None); ap.add_argument('--lr', type=float, default=None); ap.add_argument('--wd', type=float, default=None)
     ap.add_argument('--mom', type=float, default=None, help='air: Nesterov momentum')
     ap.add_argument('--label_smoothing', type=float, default=None, help='air')
@@ -140,6 +133,7 @@ def main():
     results = []
     for i, r in enumerate(recipes):
         res = dict(run(r, a, x, y, tx, ty, load_s, decoded and i == 0), **report)
+        res.update({k.replace('gflops', 'gflops_end'): v for k, v in matmul_gflops().items()})   # the machine's speed when the run ended
         results.append(res)
         if rank() == 0: print(json.dumps(res), flush=True)
     if rank() != 0: return                    # under torchrun, rank 0 reports

@@ -2,6 +2,7 @@
 large matrix product in float32 and bf16: the ceiling that a convolution net's training can approach on the machine.
 
     python bench/cifar10_throughput.py [--threads 2]
+    python bench/cifar10_throughput.py --profile      # where a step's time goes, by operation (widths 64, 256, 256, batch 512)
 
 Prints one JSON line per configuration (widths, batch size, image size, bf16 or float32) and one for the matrix
 products, each with the CPU report, then a table. The FLOPs of a step are counted from the convolutions and the linear
@@ -39,10 +40,36 @@ def matmul_rate(dtype, n=4096, reps=3):
     for _ in range(reps): a @ b
     return 2*n**3*reps/(time.perf_counter() - t0)/1e9
 
+def profile_step(widths=(24, 64, 256, 256), bs=512, size=32, steps=3):
+    "The share of a bf16 training step's CPU time taken by each operation (torch.profiler, self time), largest first."
+    from torch.profiler import profile
+    x = torch.randint(0, 256, (bs, 3, 32, 32), dtype=torch.uint8)
+    torch.manual_seed(0)
+    m = AirNet(channel_stats(x), widths, x_whiten=x).to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.01, momentum=0.85, nesterov=True)
+    xb = F.interpolate(x.float(), size=size).contiguous(memory_format=torch.channels_last); yb = torch.randint(0, 10, (bs,))
+    def step():
+        with torch.autocast('cpu', dtype=torch.bfloat16): loss = F.cross_entropy(m(xb), yb, label_smoothing=0.2)
+        loss.backward(); opt.step(); opt.zero_grad()
+    step(); step()
+    with profile() as prof:
+        for _ in range(steps): step()
+    ev = [e for e in prof.key_averages() if e.key.startswith('aten::')]
+    total = sum(e.self_cpu_time_total for e in ev)
+    return sorted(((e.key, e.self_cpu_time_total/total) for e in ev), key=lambda r: -r[1])
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--steps', type=int, default=6)
+    ap.add_argument('--profile', action='store_true', help='print the share of each operation in a training step instead')
     a = ap.parse_args()
     setup_cpu(a.threads); report = cpu_report()
+    if a.profile:
+        rows = profile_step()
+        print(json.dumps(dict(bench='cifar10_step_profile', widths=(24, 64, 256, 256), bs=512, size=32, bf16=True,
+                              shares={k: round(v, 4) for k, v in rows if v >= 0.005}, **report)))
+        print('\n| operation | share of the step |\n|---|---|')
+        for k, v in rows[:12]: print(f'| {k} | {v:.1%} |')
+        return
     mm = dict(bench='matmul', n=4096, fp32_gflops=round(matmul_rate(torch.float32)), bf16_gflops=round(matmul_rate(torch.bfloat16)), **report)
     print(json.dumps(mm), flush=True)
     x = torch.randint(0, 256, (1024, 3, 32, 32), dtype=torch.uint8)

@@ -14,9 +14,11 @@ from .learner import Learner
 from .schedule import TimeBudget
 from .text import Vocab, lm_dls
 from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss
+from .core import default_device, _best_time
 
 # %% auto #0
-__all__ = ['RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'AWDCharLSTM', 'RNNRegularizer', 'charlm_learner']
+__all__ = ['AWD_DROPOUTS', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'AWDCharLSTM', 'RNNRegularizer', 'lstm_bf16_probe',
+           'charlm_learner']
 
 # %% ../nbs/13_awd_lstm.ipynb #576e4994
 class RNNDropout(nn.Module):
@@ -136,6 +138,27 @@ class RNNRegularizer(Callback):
             self.learn.loss = self.learn.loss + self.beta*(m.raw_out[:, 1:] - m.raw_out[:, :-1]).float().pow(2).mean()
 
 # %% ../nbs/13_awd_lstm.ipynb #4b1920db
+AWD_DROPOUTS = dict(emb_p=0.02, input_p=0.1, hidden_p=0.15, weight_p=0.2, out_p=0.1)   # measured for ~15 epochs (below)
+
+def lstm_bf16_probe(
+    n_hidden:int=512, # hidden size of the 2-layer LSTM timed
+    bs:int=64, # streams per batch
+    sl:int=16, # time steps
+    reps:int=3, # timed repetitions (the fastest counts)
+    min_speedup:float=1.2, # bf16 pays when the step is at least this much faster
+    step=None, # a function of no arguments to time instead (tests)
+) -> dict:
+    "Time a training step (forward and backward) of a 2-layer `nn.LSTM` in float32 and under CPU bf16 autocast."
+    if step is None:
+        lstm, x = nn.LSTM(42, n_hidden, 2, batch_first=True), torch.randn(bs, sl, 42)
+        def step(): lstm(x)[0].float().pow(2).mean().backward()
+    t32 = _best_time(step, reps)
+    try:
+        with torch.autocast('cpu', dtype=torch.bfloat16): t16 = _best_time(step, reps)
+    except RuntimeError as e:
+        return dict(lstm_bf16_error=str(e).splitlines()[0][:200], bf16_fast=False)
+    return dict(lstm_bf16_speedup=round(t32/t16, 2), bf16_fast=t32/t16 >= min_speedup)
+
 def charlm_learner(
     vocab:Vocab, # the characters
     trn:str, # training text
@@ -151,14 +174,18 @@ def charlm_learner(
     tar:float=1., # `RNNRegularizer`'s beta (awd)
     dropout:float=0.3, # the lesson recipe's dropout between the layers and on the output
     moms:tuple|None=None, # cycle Adam's beta1 against the lr over the budget, e.g. (0.95, 0.85, 0.95)
+    mixed_precision:str|None='auto', # 'auto': bf16 on CUDA, and on a CPU where `lstm_bf16_probe` measures it faster; 'bf16'; None: float32
     seed:int=0, # seeds the model and the batches' lengths
     cbs:list|None=None, # more callbacks
-    **kwargs # the dropouts of `AWDCharLSTM` (emb_p, input_p, hidden_p, weight_p, out_p), and `Learner`'s (device, progress, ...)
+    **kwargs # the dropouts of `AWDCharLSTM` (default `AWD_DROPOUTS`), and `Learner`'s (device, progress, ...)
 ) -> Learner:
     "A `Learner` for the lesson's 2-layer character LSTM on `trn`, validated on `val`, with the AWD or the lesson recipe."
     if recipe not in ('awd', 'lesson'): raise ValueError(f"recipe={recipe!r}: use 'awd' or 'lesson'")
-    ps = {k: kwargs.pop(k) for k in ('emb_p', 'input_p', 'hidden_p', 'weight_p', 'out_p') if k in kwargs}
+    ps = {k: kwargs.pop(k) for k in AWD_DROPOUTS if k in kwargs}
     if recipe == 'lesson' and ps: raise ValueError(f"{sorted(ps)} are AWDCharLSTM's dropouts; the lesson recipe takes `dropout`")
+    ps = {**AWD_DROPOUTS, **ps}
+    dev = torch.device(kwargs.get('device') or default_device())
+    if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or lstm_bf16_probe(n_hidden)['bf16_fast'] else None
     torch.manual_seed(seed)
     lr = lr or (5e-3 if recipe == 'awd' else 3e-3)
     dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=seed)
@@ -166,4 +193,4 @@ def charlm_learner(
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
     sched = [TimeBudget(budget, moms=moms)] if budget else []
     return Learner(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
-                   cbs=[ResetState()] + reg + sched + list(cbs or []), **kwargs)
+                   cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, **kwargs)

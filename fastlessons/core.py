@@ -11,8 +11,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'cpu_info', 'bf16_probe', 'cpu_report', 'full_run',
-           'set_lrs', 'atomic_write', 'noop', 'listify']
+__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'cpu_info', 'bf16_probe', 'matmul_gflops',
+           'cpu_report', 'full_run', 'set_lrs', 'atomic_write', 'noop', 'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -124,9 +124,20 @@ def bf16_probe(
             fast = fast and t32/t16 >= min_speedup
     return dict(res, bf16_fast=fast)
 
+def matmul_gflops(
+    n:int=1024, # the side of the square matrices
+    reps:int=3, # timed repetitions (the fastest counts)
+) -> dict:
+    "The rate of an `n x n` matrix product in float32 and in bf16, GFLOP/s: how fast this machine is right now."
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a16, b16 = a.bfloat16(), b.bfloat16()
+    with torch.no_grad():
+        return {'matmul_gflops_fp32': round(2*n**3/_best_time(lambda: a @ b, reps)/1e9),
+                'matmul_gflops_bf16': round(2*n**3/_best_time(lambda: a16 @ b16, reps)/1e9)}
+
 def cpu_report() -> dict:
-    "`cpu_info()` and `bf16_probe()` together: what every benchmark's JSON carries."
-    return dict(cpu_info(), **bf16_probe())
+    "`cpu_info()`, `bf16_probe()` and `matmul_gflops()` together: what every benchmark's JSON carries."
+    return dict(cpu_info(), **bf16_probe(), **matmul_gflops())
 
 # %% ../nbs/00_core.ipynb #c4f94d4b
 def full_run(
