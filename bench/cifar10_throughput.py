@@ -11,7 +11,7 @@ layer (forward, and twice that for the backward pass); the rest (BatchNorm, GELU
 import argparse, json, time
 import torch, torch.nn.functional as F
 from torch import nn
-from fastlessons.core import setup_cpu, cpu_report
+from fastlessons.core import setup_cpu, cpu_report, matmul_gflops
 from fastlessons.fast_cifar import AirNet
 from fastlessons.vision import channel_stats
 
@@ -32,13 +32,6 @@ def step_flops(model, size):
     with torch.no_grad(): model(torch.zeros(1, 3, size, size))
     for h in hooks: h.remove()
     return 3*fl[0]
-
-def matmul_rate(dtype, n=4096, reps=3):
-    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
-    a @ b
-    t0 = time.perf_counter()
-    for _ in range(reps): a @ b
-    return 2*n**3*reps/(time.perf_counter() - t0)/1e9
 
 def profile_step(widths=(24, 64, 256, 256), bs=512, size=32, steps=3):
     "The share of a bf16 training step's CPU time taken by each operation (torch.profiler, self time), largest first."
@@ -70,7 +63,8 @@ def main():
         print('\n| operation | share of the step |\n|---|---|')
         for k, v in rows[:12]: print(f'| {k} | {v:.1%} |')
         return
-    mm = dict(bench='matmul', n=4096, fp32_gflops=round(matmul_rate(torch.float32)), bf16_gflops=round(matmul_rate(torch.bfloat16)), **report)
+    big = matmul_gflops(n=4096)
+    mm = dict(bench='matmul', n=4096, fp32_gflops=big['matmul_gflops_fp32'], bf16_gflops=big['matmul_gflops_bf16'], **report)
     print(json.dumps(mm), flush=True)
     x = torch.randint(0, 256, (1024, 3, 32, 32), dtype=torch.uint8)
     rows = []

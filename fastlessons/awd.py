@@ -14,7 +14,7 @@ from .learner import Learner
 from .schedule import TimeBudget
 from .text import Vocab, lm_dls
 from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss
-from .core import default_device, _best_time
+from .core import default_device, bf16_probe
 
 # %% auto #0
 __all__ = ['AWD_DROPOUTS', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'AWDCharLSTM', 'RNNRegularizer', 'lstm_bf16_probe',
@@ -148,16 +148,11 @@ def lstm_bf16_probe(
     min_speedup:float=1.2, # bf16 pays when the step is at least this much faster
     step=None, # a function of no arguments to time instead (tests)
 ) -> dict:
-    "Time a training step (forward and backward) of a 2-layer `nn.LSTM` in float32 and under CPU bf16 autocast."
+    "`bf16_probe` on a training step (forward and backward) of a 2-layer `nn.LSTM`: float32 against CPU bf16 autocast."
     if step is None:
         lstm, x = nn.LSTM(42, n_hidden, 2, batch_first=True), torch.randn(bs, sl, 42)
         def step(): lstm(x)[0].float().pow(2).mean().backward()
-    t32 = _best_time(step, reps)
-    try:
-        with torch.autocast('cpu', dtype=torch.bfloat16): t16 = _best_time(step, reps)
-    except RuntimeError as e:
-        return dict(lstm_bf16_error=str(e).splitlines()[0][:200], bf16_fast=False)
-    return dict(lstm_bf16_speedup=round(t32/t16, 2), bf16_fast=t32/t16 >= min_speedup)
+    return bf16_probe(reps, min_speedup, ops={'lstm': step}, grad=True)     # `lstm_bf16_speedup`, or `lstm_bf16_error`
 
 def charlm_learner(
     vocab:Vocab, # the characters

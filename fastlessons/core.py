@@ -105,6 +105,7 @@ def bf16_probe(
     reps:int=5, # timed repetitions of each operation (the fastest counts)
     min_speedup:float=1.2, # bf16 is "fast" when every operation is at least this much faster
     ops:dict|None=None, # name -> function of no arguments to time; default a 512x512 matmul and a 64-channel 3x3 conv (channels-last)
+    grad:bool=False, # time the ops with autograd on (for ops that run a backward pass, such as a training step)
 ) -> dict:
     "Time each op in float32 and under CPU bf16 autocast: the speedups, and whether bf16 pays here."
     if ops is None:
@@ -113,7 +114,7 @@ def bf16_probe(
         x = torch.randn(32, 64, 32, 32).contiguous(memory_format=torch.channels_last)   # the layout convnets train in here
         ops = {'matmul': lambda: a @ b, 'conv': lambda: conv(x)}
     res, fast = {}, True
-    with torch.no_grad():
+    with torch.set_grad_enabled(grad):
         for name, fn in ops.items():
             t32 = _best_time(fn, reps)
             try:
