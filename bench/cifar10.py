@@ -14,7 +14,7 @@ first and reports that as `first_decode_seconds` (null when the cache was warm);
 Target (issue 15): TTA accuracy of at least 90.0% within 600 s of 2-thread CPU training. Run it alone: a second busy
 process on a 2-core machine slows it 3-4x.
 """
-import argparse, contextlib, io, json, sys, time
+import argparse, inspect, contextlib, io, json, sys, time
 import torch
 from clock import TrainClock                   # bench/clock.py
 from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
@@ -24,7 +24,7 @@ from fastlessons.learner import accuracy
 from fastlessons.schedule import TimeBudget
 from fastlessons.vision import load_image_folder, channel_stats, image_dls
 from fastlessons.convnets import resnet2_learner, tta_augs
-from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner
+from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner, AIR_SCHEDULES
 
 def parse_resize(s):
     "'24:0.5,28:0.8' -> ((24, 0.5), (28, 0.8)); 'none' -> ()"
@@ -38,7 +38,7 @@ def build(recipe, a, x, y, tx, ty):
     dev = dict(device=a.device, progress=False)
     if recipe == 'air':
         kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths, label_smoothing=a.label_smoothing, bias_lr_mult=a.bias_lr_mult,
-                   mom=a.mom)
+                   mom=a.mom, flip=a.flip, schedule=a.schedule)
         if a.fp32: kw['mixed_precision'] = None
         if a.resize is not None: kw['resize'] = parse_resize(a.resize)
         if a.no_lookahead: kw['lookahead'] = False
@@ -47,7 +47,7 @@ def build(recipe, a, x, y, tx, ty):
         learn = air_cifar_learner(x, y, tx, ty, budget=budget, seed=a.seed, **kw, **dev)
         name = 'AirNet, airbench recipe' + ''.join(f', {k}={v}' for k, v in kw.items())
         augs = tta_augs(d=1, n_shifts=2, mode='reflect')
-        sched = dict(pct_start=0.23, div=5., final_div=1e3)
+        sched = dict(AIR_SCHEDULES[a.schedule or inspect.signature(air_cifar_learner).parameters['schedule'].default])   # by epochs
     elif recipe == 'fastnet':                 # the previous recipe (issue 6): FastNet, progressive resizing
         kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths)
         if not a.whiten: kw['whiten'] = False
@@ -110,6 +110,8 @@ def main():
     ap.add_argument('--mom', type=float, default=None, help='air: Nesterov momentum')
     ap.add_argument('--label_smoothing', type=float, default=None, help='air')
     ap.add_argument('--bias_lr_mult', type=float, default=None, help='air: lr multiplier of the BatchNorm shifts')
+    ap.add_argument('--flip', default=None, choices=['random', 'alternate'], help="air: a coin per image and epoch, or airbench's alternating flip")
+    ap.add_argument('--schedule', default=None, choices=['cos', 'triangle'], help="air: the lr's cycle (AIR_SCHEDULES; default the recipe's)")
     ap.add_argument('--no_lookahead', action='store_true', help='air: without Lookahead')
     ap.add_argument('--train_scale', action='store_true', help="air: train the BatchNorm scales (airbench freezes them)")
     ap.add_argument('--moms', default='none', help="cycle the momentum against the lr, e.g. 0.95,0.85,0.95 ('none': the recipe's fixed momentum)")

@@ -138,12 +138,12 @@ class RNNRegularizer(Callback):
             self.learn.loss = self.learn.loss + self.beta*(m.raw_out[:, 1:] - m.raw_out[:, :-1]).float().pow(2).mean()
 
 # %% ../nbs/13_awd_lstm.ipynb #4b1920db
-AWD_DROPOUTS = dict(emb_p=0.02, input_p=0.1, hidden_p=0.15, weight_p=0.2, out_p=0.1)   # measured for ~15 epochs (below)
+AWD_DROPOUTS = dict(emb_p=0.02, input_p=0.1, hidden_p=0.2, weight_p=0.35, out_p=0.15)   # measured for ~28 epochs of 128 x 32 to 64 (below)
 
 def lstm_bf16_probe(
     n_hidden:int=512, # hidden size of the 2-layer LSTM timed
-    bs:int=64, # streams per batch
-    sl:int=16, # time steps
+    bs:int=128, # streams per batch (the AWD recipe's)
+    sl:int=64, # time steps (the AWD recipe's bptt)
     reps:int=3, # timed repetitions (the fastest counts)
     min_speedup:float=1.2, # bf16 pays when the step is at least this much faster
     step=None, # a function of no arguments to time instead (tests)
@@ -160,9 +160,9 @@ def charlm_learner(
     val:str, # validation text
     recipe:str='awd', # 'awd' (`AWDCharLSTM` + `RNNRegularizer`) or 'lesson' (`CharSeqStatefulLSTM`, dropout 0.3, the previous recipe)
     budget:float|None=900., # seconds of training for a `TimeBudget`; None: no schedule (`fit_one_cycle` by epochs)
-    bs:int=64, # streams per batch
-    bptt:int=16, # mean sequence length
-    lr:float|None=None, # AdamW's peak learning rate; None: 5e-3 for awd, 3e-3 (the previous recipe's) for lesson
+    bs:int|None=None, # streams per batch; None: 128 for awd, 64 (the lesson's) for lesson
+    bptt:int|None=None, # mean sequence length; None: 64 for awd, 16 for lesson
+    lr:float|None=None, # AdamW's peak learning rate; None: 1e-2 for awd, 3e-3 (the previous recipe's) for lesson
     wd:float=0.01, # decoupled weight decay
     n_hidden:int=512, # hidden size of each of the 2 layers
     ar:float=1., # `RNNRegularizer`'s alpha (awd)
@@ -179,10 +179,11 @@ def charlm_learner(
     ps = {k: kwargs.pop(k) for k in AWD_DROPOUTS if k in kwargs}
     if recipe == 'lesson' and ps: raise ValueError(f"{sorted(ps)} are AWDCharLSTM's dropouts; the lesson recipe takes `dropout`")
     ps = {**AWD_DROPOUTS, **ps}
+    awd = recipe == 'awd'
+    lr, bs, bptt = lr or (1e-2 if awd else 3e-3), bs or (128 if awd else 64), bptt or (64 if awd else 16)
     dev = torch.device(kwargs.get('device') or default_device())
-    if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or lstm_bf16_probe(n_hidden)['bf16_fast'] else None
+    if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or lstm_bf16_probe(n_hidden, bs, bptt)['bf16_fast'] else None
     torch.manual_seed(seed)
-    lr = lr or (5e-3 if recipe == 'awd' else 3e-3)
     dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=seed)
     if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, **ps), [RNNRegularizer(ar, tar)]
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []

@@ -10,13 +10,13 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from .core import set_seed, default_device, bf16_probe
 from .learner import Learner, Callback, accuracy
-from .schedule import TimeBudget
+from .schedule import TimeBudget, cos_anneal, lin_anneal
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 
 # %% auto #0
-__all__ = ['patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'train_progress', 'ProgressiveResize',
-           'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead', 'bias_groups',
-           'air_cifar_learner']
+__all__ = ['AIR_SCHEDULES', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'train_progress',
+           'ProgressiveResize', 'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead',
+           'bias_groups', 'AlternatingFlip', 'air_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -247,7 +247,34 @@ def bias_groups(
     ids = {id(p) for p in bn}
     return [nn.ParameterList(bn), nn.ParameterList([p for p in model.parameters() if id(p) not in ids])]
 
+# %% ../nbs/11_fast_cifar.ipynb #6c66e997
+class AlternatingFlip(Callback):
+    "airbench's flip: a fixed random half of the training images flipped once, then every image flipped on odd epochs."
+    order = 4                                         # before `Augment` (5), which then crops without flipping
+    def __init__(self,
+        seed:int=0, # chooses the half that starts flipped
+    ): self.seed = seed
+    def before_fit(self):
+        self.dl = None
+        dl = self.learn.dls.train
+        if not torch.is_tensor(dl.xs) or dl.xs.ndim != 4:
+            raise TypeError(f"AlternatingFlip needs a loader of one image tensor (n, c, h, w); got {type(dl.xs).__name__}")
+        self.dl, self.orig = dl, dl.xs
+        m = torch.rand(len(dl.xs), generator=torch.Generator().manual_seed(self.seed)) < 0.5
+        dl.xs = torch.where(m[:, None, None, None], dl.xs.flip(3), dl.xs)
+    def before_batch(self):
+        if self.learn.training and self.learn.epoch % 2 == 1:
+            xb, yb = self.learn.batch
+            self.learn.batch = (xb.flip(3), yb)
+    def after_fit(self):
+        if self.dl is not None: self.dl.xs = self.orig
+
 # %% ../nbs/11_fast_cifar.ipynb #282333b3
+AIR_SCHEDULES = {   # the lr's one cycle for `air_cifar_learner`, by name: `TimeBudget`'s (or `fit_one_cycle`'s) arguments
+    'cos': dict(pct_start=0.23, div=5., final_div=1e3, anneal=cos_anneal),            # half cosines, down to lr/5000
+    'triangle': dict(pct_start=0.23, div=5., final_div=1/(5*0.07), anneal=lin_anneal), # airbench's: straight lines 0.2 -> 1 -> 0.07
+}
+
 def air_cifar_learner(
     x:Tensor, # training images (n, 3, h, w) as uint8 pixels
     y:Tensor, # their labels, class indices
@@ -263,6 +290,8 @@ def air_cifar_learner(
     label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets
     pad:int=2, # largest translation of the augmentation, in pixels
     pad_mode:str='reflect', # how the shifted-in border is filled
+    schedule:str='cos', # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
+    flip:str='random', # 'random': each image by a coin at each epoch (`pad_crop_flip`); 'alternate': `AlternatingFlip`
     lookahead:bool=True, # add a `Lookahead` callback
     frozen_scale:bool=True, # `FrozenScaleBN`s (False: ordinary BatchNorms)
     whiten:bool=True, # set and freeze the first layer from 5,000 training images (False: train it)
@@ -278,8 +307,12 @@ def air_cifar_learner(
     dev = torch.device(kwargs.get('device') or default_device())
     if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or bf16_probe(reps=3)['bf16_fast'] else None
     model = AirNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale)
-    cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) +
-           ([TimeBudget(budget, pct_start=0.23, div=5., final_div=1e3)] if budget else []) + ([Lookahead()] if lookahead else []))
+    if schedule not in AIR_SCHEDULES: raise ValueError(f"schedule={schedule!r}: use one of {list(AIR_SCHEDULES)}")
+    if flip not in ('random', 'alternate'): raise ValueError(f"flip={flip!r}: use 'random' or 'alternate'")
+    alt = flip == 'alternate'
+    cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
+           ([ProgressiveResize(resize)] if resize else []) +
+           ([TimeBudget(budget, **AIR_SCHEDULES[schedule])] if budget else []) + ([Lookahead()] if lookahead else []))
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
                    groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs + extra_cbs, **kwargs)

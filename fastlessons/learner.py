@@ -22,7 +22,7 @@ from .callback import (Callback, LossNotFiniteError, CancelFitException, CancelE
                                   CancelValidException, CancelBatchException)
 from .distributed import DistributedCallback, launched, is_dist
 from torch.nn.parallel import DistributedDataParallel
-from .schedule import ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, one_cycle_moms, LRFinder, suggest_lr
+from .schedule import ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, one_cycle_moms, cos_anneal, LRFinder, suggest_lr
 
 # %% auto #0
 __all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'fit', 'Learner', 'Recorder',
@@ -662,10 +662,11 @@ def fit_one_cycle(self:Learner,
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
     moms:tuple[float, float, float]|None=None, # cycle the momentum (Adam's beta1) against the lr, e.g. (0.95, 0.85, 0.95)
+    anneal:Callable=cos_anneal, # the shape of the lr's two halves: `cos_anneal`, or `lin_anneal` (airbench's triangle)
 ):
     "Train `n_epochs` with the one-cycle learning-rate schedule peaking at `lr` (and, with `moms`, the momentum cycled)."
     total = n_epochs*len(self.dls.train)
-    sched = ParamScheduler(one_cycle_sched(total, pct_start, div, final_div),
+    sched = ParamScheduler(one_cycle_sched(total, pct_start, div, final_div, anneal),
                            one_cycle_moms(total, pct_start, moms) if moms is not None else None)
     return self.fit(n_epochs, lr=lr, wd=wd, cbs=[sched] + listify(cbs))
 

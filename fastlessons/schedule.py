@@ -12,8 +12,8 @@ from .core import set_lrs
 from .callback import Callback, CancelFitException, CancelValidException, CancelTrainException
 
 # %% auto #0
-__all__ = ['cos_anneal', 'set_moms', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle', 'one_cycle_sched',
-           'one_cycle_moms', 'LRFinder', 'suggest_lr', 'TimeBudget']
+__all__ = ['cos_anneal', 'lin_anneal', 'set_moms', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle',
+           'one_cycle_sched', 'one_cycle_moms', 'LRFinder', 'suggest_lr', 'TimeBudget']
 
 # %% ../nbs/03_schedule.ipynb #b74412c4
 def cos_anneal(
@@ -23,6 +23,14 @@ def cos_anneal(
 ) -> float:
     "Half a cosine from `start` to `end`: flat at both ends, steepest in the middle."
     return end + (start - end)/2*(math.cos(math.pi*pos) + 1)
+
+def lin_anneal(
+    start:float, # the value at pos = 0
+    end:float, # the value at pos = 1
+    pos:float, # position along the line, in [0, 1]
+) -> float:
+    "A straight line from `start` to `end` (airbench's triangular schedule is made of two)."
+    return start + (end - start)*pos
 
 # %% ../nbs/03_schedule.ipynb #c6c06753
 def set_moms(
@@ -116,12 +124,13 @@ def one_cycle_sched(
     pct_start:float=0.25, # fraction of them spent warming up
     div:float=25., # the start multiplier is 1/div
     final_div:float=1e4, # the final multiplier is 1/(div*final_div)
+    anneal:Callable=cos_anneal, # the shape of both halves, `(start, end, pos) -> value`: `cos_anneal` (as `OneCycleLR`) or `lin_anneal`
 ) -> Callable[[int], float]:
     "A function `it -> lr multiplier` of the one-cycle policy over `total` iterations (as `OneCycleLR`)."
     up = float(pct_start*total) - 1
     def f(it):
-        if it <= up and up > 0: return cos_anneal(1/div, 1., it/up)
-        return cos_anneal(1., 1/(div*final_div), max(it - up, 0)/max(total - 1 - up, 1))   # (safe for a handful of iterations)
+        if it <= up and up > 0: return anneal(1/div, 1., it/up)
+        return anneal(1., 1/(div*final_div), max(it - up, 0)/max(total - 1 - up, 1))   # (safe for a handful of iterations)
     return f
 
 def one_cycle_moms(
@@ -189,8 +198,9 @@ class TimeBudget(Callback):
         final_div:float=100., # the final rate is `lr/div/final_div`
         clock:Callable|None=None, # a function returning seconds; default `time.perf_counter` (tests pass a fake one)
         moms:tuple[float, float, float]|None=None, # cycle the momentum against the lr, e.g. (0.95, 0.85, 0.95); None: leave it
+        anneal:Callable=cos_anneal, # the shape of both halves of the lr's cycle: `cos_anneal` or `lin_anneal`
     ):
-        self.budget, self.pct, self.div, self.final_div, self.moms = budget, pct_start, div, final_div, moms
+        self.budget, self.pct, self.div, self.final_div, self.moms, self.anneal = budget, pct_start, div, final_div, moms, anneal
         self.clock = clock or time.perf_counter
     def before_fit(self):
         self.used, self.n_items = 0., 0
@@ -209,8 +219,8 @@ class TimeBudget(Callback):
         t = self.elapsed()
         if t >= self.budget: raise CancelTrainException        # spent: this epoch validates, and no other starts
         f = t/self.budget
-        m = (cos_anneal(1/self.div, 1., f/self.pct) if f < self.pct else
-             cos_anneal(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct)))
+        m = (self.anneal(1/self.div, 1., f/self.pct) if f < self.pct else
+             self.anneal(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct)))
         set_lrs(self.learn.opt, [base*m for base in self.learn.base_lrs])
         if self.moms is not None:
             mo = self.moms
