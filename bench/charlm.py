@@ -81,7 +81,7 @@ def main():
     ap.add_argument('--device', default='cpu'); ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--bs', type=int, default=None); ap.add_argument('--bptt', type=int, default=None)
     ap.add_argument('--n_hidden', type=int, default=512); ap.add_argument('--dropout', type=float, default=None, help='lesson recipe (default 0.3)')
-    ap.add_argument('--lr', type=float, default=None, help='default: the recipe\'s (awd 1.5e-2, lesson 3e-3)'); ap.add_argument('--wd', type=float, default=None)
+    ap.add_argument('--lr', type=float, default=None, help='default: the recipe\'s (awd 1e-2, lesson 3e-3)'); ap.add_argument('--wd', type=float, default=None)
     ap.add_argument('--moms', default='none', help="cycle Adam's beta1 against the lr, e.g. 0.95,0.85,0.95; 'none' leaves it")
     for k in AWD_DROPOUTS: ap.add_argument(f'--{k}', type=float, default=None, help=f'awd (default {AWD_DROPOUTS[k]})')
     ap.add_argument('--ar', type=float, default=1.); ap.add_argument('--tar', type=float, default=1.)

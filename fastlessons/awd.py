@@ -180,7 +180,10 @@ def charlm_learner(
     if recipe == 'lesson' and ps: raise ValueError(f"{sorted(ps)} are AWDCharLSTM's dropouts; the lesson recipe takes `dropout`")
     ps = {**AWD_DROPOUTS, **ps}
     awd = recipe == 'awd'
-    lr, bs, bptt = lr or (1e-2 if awd else 3e-3), bs or (128 if awd else 64), bptt or (64 if awd else 16)
+    if lr is None: lr = 1e-2 if awd else 3e-3
+    if bs is None: bs = 128 if awd else 64
+    if bptt is None: bptt = 64 if awd else 16
+    if not (lr > 0 and bs >= 1 and bptt >= 1): raise ValueError(f"charlm_learner needs lr > 0, bs >= 1 and bptt >= 1; got lr={lr}, bs={bs}, bptt={bptt}")
     dev = torch.device(kwargs.get('device') or default_device())
     if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or lstm_bf16_probe(n_hidden, bs, bptt)['bf16_fast'] else None
     torch.manual_seed(seed)
