@@ -2,6 +2,8 @@
 the 10,000 test images with and without test-time augmentation.
 
     FASTLESSONS_DATA=../shared/data python bench/cifar10.py                    # AirNet, the airbench recipe of nbs/11_fast_cifar
+    FASTLESSONS_DATA=../shared/data python bench/cifar10.py --recipe muon      # AirNet with airbench94_muon's optimizer (MuonSGD)
+    FASTLESSONS_DATA=../shared/data python bench/cifar10.py --recipe muon --compare   # that, then the airbench recipe, same budget
     FASTLESSONS_DATA=../shared/data python bench/cifar10.py --compare          # that, then the previous recipe (FastNet), same budget
     FASTLESSONS_DATA=../shared/data python bench/cifar10.py --recipe fastnet   # FastNet alone (the recipe of issue 6)
     FASTLESSONS_DATA=../shared/data python bench/cifar10.py --recipe resnet2   # the lesson's Resnet2, AdamW, bs 256
@@ -24,7 +26,7 @@ from fastlessons.learner import accuracy
 from fastlessons.schedule import TimeBudget
 from fastlessons.vision import load_image_folder, channel_stats, image_dls
 from fastlessons.convnets import resnet2_learner, tta_augs
-from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner, AIR_SCHEDULES
+from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner, muon_cifar_learner, AIR_SCHEDULES
 
 def parse_resize(s):
     "'24:0.5,28:0.8' -> ((24, 0.5), (28, 0.8)); 'none' -> ()"
@@ -48,6 +50,15 @@ def build(recipe, a, x, y, tx, ty):
         name = 'AirNet, airbench recipe' + ''.join(f', {k}={v}' for k, v in kw.items())
         augs = tta_augs(d=1, n_shifts=2, mode='reflect')
         sched = dict(AIR_SCHEDULES[a.schedule or inspect.signature(air_cifar_learner).parameters['schedule'].default])   # by epochs
+    elif recipe == 'muon':                    # airbench94_muon's optimizer on the same net (MuonSGD)
+        kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths, label_smoothing=a.label_smoothing, mom=a.mom, flip=a.flip, schedule=a.schedule)
+        if a.fp32: kw['mixed_precision'] = None
+        if a.resize is not None: kw['resize'] = parse_resize(a.resize)
+        if not a.whiten: kw['whiten'] = False
+        learn = muon_cifar_learner(x, y, tx, ty, budget=budget, seed=a.seed, **kw, **dev)
+        name = 'AirNet, airbench94_muon recipe' + ''.join(f', {k}={v}' for k, v in kw.items())
+        augs = tta_augs(d=1, n_shifts=2, mode='reflect')
+        sched = dict(AIR_SCHEDULES[a.schedule or inspect.signature(muon_cifar_learner).parameters['schedule'].default])
     elif recipe == 'fastnet':                 # the previous recipe (issue 6): FastNet, progressive resizing
         kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths)
         if not a.whiten: kw['whiten'] = False
@@ -101,9 +112,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--budget', type=float, default=600., help='seconds of training'); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--epochs', type=int, default=None, help='train this many epochs (one cycle) instead of for --budget seconds')
-    ap.add_argument('--recipe', default='air', choices=['air', 'fastnet', 'resnet2'])
+    ap.add_argument('--recipe', default='muon', choices=['muon', 'air', 'fastnet', 'resnet2'])
     ap.add_argument('--arch', default=None, choices=['fastnet', 'resnet2'], help='old name of --recipe fastnet/resnet2')
-    ap.add_argument('--compare', action='store_true', help='run --recipe, then the previous recipe (fastnet), in this process')
+    ap.add_argument('--compare', action='store_true', help='run --recipe, then the previous recipe (muon: air; air: fastnet), in this process')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--widths', default=None, help="comma-separated widths of the recipe's net (AirNet 24,64,192,192, airbench's 24,64,256,256; FastNet 24,32,128,128; Resnet2 16,32,64,128,256)")
     ap.add_argument('--bs', type=int, default=None); ap.add_argument('--lr', type=float, default=None); ap.add_argument('--wd', type=float, default=None)
@@ -111,7 +122,7 @@ def main():
     ap.add_argument('--label_smoothing', type=float, default=None, help='air')
     ap.add_argument('--bias_lr_mult', type=float, default=None, help='air: lr multiplier of the BatchNorm shifts')
     ap.add_argument('--flip', default=None, choices=['random', 'alternate'], help="air: a coin per image and epoch, or airbench's alternating flip")
-    ap.add_argument('--schedule', default=None, choices=['cos', 'triangle'], help="air: the lr's cycle (AIR_SCHEDULES; default the recipe's)")
+    ap.add_argument('--schedule', default=None, choices=list(AIR_SCHEDULES), help="air, muon: the lr's cycle (AIR_SCHEDULES; default the recipe's)")
     ap.add_argument('--no_lookahead', action='store_true', help='air: without Lookahead')
     ap.add_argument('--train_scale', action='store_true', help="air: train the BatchNorm scales (airbench freezes them)")
     ap.add_argument('--moms', default='none', help="cycle the momentum against the lr, e.g. 0.95,0.85,0.95 ('none': the recipe's fixed momentum)")
@@ -131,7 +142,8 @@ def main():
         x, y, classes = load_image_folder(path, 'train'); tx, ty, _ = load_image_folder(path, 'test')
     load_s = time.perf_counter() - t0
     decoded = 'decoded' in buf.getvalue(); print(buf.getvalue(), end='', file=sys.stderr)
-    recipes = [a.recipe] + (['fastnet'] if a.compare and a.recipe != 'fastnet' else [])
+    previous = {'muon': 'air', 'air': 'fastnet', 'resnet2': 'fastnet'}
+    recipes = [a.recipe] + ([previous[a.recipe]] if a.compare and a.recipe in previous else [])
     results = []
     for i, r in enumerate(recipes):
         res = dict(run(r, a, x, y, tx, ty, load_s, decoded and i == 0), **report)

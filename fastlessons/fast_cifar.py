@@ -16,7 +16,8 @@ from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 # %% auto #0
 __all__ = ['AIR_SCHEDULES', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'train_progress',
            'ProgressiveResize', 'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead',
-           'bias_groups', 'AlternatingFlip', 'air_cifar_learner']
+           'bias_groups', 'AlternatingFlip', 'air_cifar_learner', 'newton_schulz', 'MuonSGD', 'muon_groups',
+           'muon_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -201,12 +202,15 @@ class AirNet(FastNet):
         frozen_scale:bool=True, # False: ordinary BatchNorms (scale trained)
         scale:float=1/9, # multiplies the logits
         eps:float=5e-4, # `patch_whitening`'s eps
+        head_std:float|None=None, # rescale the linear layer's initial weights to this standard deviation (None: PyTorch's init)
     ):
         norm = Normalize(*stats)
         nn.Sequential.__init__(self, norm, nn.Conv2d(norm.mean.shape[1], widths[0], 2), nn.GELU(),
                                *[AirBlock(a, b, bn_momentum, frozen_scale) for a, b in zip(widths[:-1], widths[1:])],
                                nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], c, bias=False), Scale(scale))
         dirac_init_(self)
+        if head_std is not None:
+            with torch.no_grad(): self[-2].weight.mul_(head_std/self[-2].weight.std())
         if x_whiten is not None: self.init_whitening(x_whiten, eps)
 
 # %% ../nbs/11_fast_cifar.ipynb #2b330a36
@@ -273,7 +277,25 @@ class AlternatingFlip(Callback):
 AIR_SCHEDULES = {   # the lr's one cycle for `air_cifar_learner`, by name: `TimeBudget`'s (or `fit_one_cycle`'s) arguments
     'cos': dict(pct_start=0.23, div=5., final_div=1e3, anneal=cos_anneal),            # half cosines, down to lr/5000
     'triangle': dict(pct_start=0.23, div=5., final_div=1/(5*0.07), anneal=lin_anneal), # airbench's: straight lines 0.2 -> 1 -> 0.07
+    'linear': dict(pct_start=0., div=1., final_div=float('inf'), anneal=lin_anneal),   # airbench94_muon's: no warm-up, a straight line 1 -> 0
 }
+
+def _air_parts(x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize, budget, schedule, lookahead,
+               mixed_precision, kwargs, who, **net_kw):
+    "The checked data, the `AirNet`, the callbacks and the precision shared by `air_cifar_learner` and `muon_cifar_learner` (pops `cbs` from `kwargs`)."
+    _check_images(x, y, x_valid, who)
+    if schedule not in AIR_SCHEDULES: raise ValueError(f"schedule={schedule!r}: use one of {list(AIR_SCHEDULES)}")
+    if flip not in ('random', 'alternate'): raise ValueError(f"flip={flip!r}: use 'random' or 'alternate'")
+    set_seed(seed)
+    dev = torch.device(kwargs.get('device') or default_device())
+    if mixed_precision == 'auto':                       # a convnet: the probe's convolution decides (a small matmul's timing is noisier)
+        mixed_precision = 'bf16' if dev.type == 'cuda' or bf16_probe(reps=3).get('conv_bf16_speedup', 0) >= 1.2 else None
+    model = AirNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale, **net_kw)
+    alt = flip == 'alternate'
+    cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
+           ([ProgressiveResize(resize)] if resize else []) +
+           ([TimeBudget(budget, **AIR_SCHEDULES[schedule])] if budget else []) + ([Lookahead()] if lookahead else []))
+    return model, cbs + list(kwargs.pop('cbs', None) or []), mixed_precision
 
 def air_cifar_learner(
     x:Tensor, # training images (n, 3, h, w) as uint8 pixels
@@ -296,23 +318,112 @@ def air_cifar_learner(
     frozen_scale:bool=True, # `FrozenScaleBN`s (False: ordinary BatchNorms)
     whiten:bool=True, # set and freeze the first layer from 5,000 training images (False: train it)
     resize=((24, 0.5),), # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
-    mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures it faster (and on CUDA); None: float32
+    mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures the convolution 1.2x faster (and on CUDA); None: float32
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
 ) -> Learner:
     "A `Learner` training `AirNet` with airbench's recipe, fitted to a time budget."
-    _check_images(x, y, x_valid, 'air_cifar_learner')
-    set_seed(seed)
-    extra_cbs = list(kwargs.pop('cbs', None) or [])
-    dev = torch.device(kwargs.get('device') or default_device())
-    if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or bf16_probe(reps=3)['bf16_fast'] else None
-    model = AirNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale)
-    if schedule not in AIR_SCHEDULES: raise ValueError(f"schedule={schedule!r}: use one of {list(AIR_SCHEDULES)}")
-    if flip not in ('random', 'alternate'): raise ValueError(f"flip={flip!r}: use 'random' or 'alternate'")
-    alt = flip == 'alternate'
-    cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
-           ([ProgressiveResize(resize)] if resize else []) +
-           ([TimeBudget(budget, **AIR_SCHEDULES[schedule])] if budget else []) + ([Lookahead()] if lookahead else []))
+    model, cbs, mixed_precision = _air_parts(x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize,
+                                            budget, schedule, lookahead, mixed_precision, kwargs, who='air_cifar_learner')
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
-                   groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs + extra_cbs, **kwargs)
+                   groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, **kwargs)
+
+# %% ../nbs/11_fast_cifar.ipynb #7d34a594
+def newton_schulz(
+    g:Tensor, # a matrix (m, n): a filter bank's update, one row per output channel
+    steps:int=3, # iterations (airbench94_muon: 3; `torch.optim.Muon`: 5)
+    coefs:tuple[float, float, float]=(3.4445, -4.775, 2.0315), # a, b, c of the polynomial a*x + b*x^3 + c*x^5
+    eps:float=1e-7, # guards the division by the norm
+) -> Tensor:
+    "`g` with its singular values pushed towards 1 (about `U @ V.T` of its SVD), by a quintic Newton-Schulz iteration in bf16."
+    if g.ndim != 2: raise ValueError(f"newton_schulz expects a matrix, got shape {tuple(g.shape)}: reshape a filter bank to (out, -1) first")
+    a, b, c = coefs
+    tall = g.shape[0] > g.shape[1]
+    x = g.bfloat16().T if tall else g.bfloat16()     # iterate on the wide side: its (m, m) products are the small ones
+    x = x/(x.norm() + eps)                            # the Frobenius norm bounds the largest singular value: all are now <= 1
+    for _ in range(steps):
+        s = x @ x.T
+        x = a*x + (b*s + c*s @ s) @ x                 # each singular value v becomes a*v + b*v**3 + c*v**5
+    return x.T if tall else x
+
+# %% ../nbs/11_fast_cifar.ipynb #44d2ff48
+class MuonSGD(torch.optim.Optimizer):
+    "Nesterov SGD, except for filter banks (4-d weights): their momentum is orthogonalised (`newton_schulz`) and the bank kept at norm sqrt(out channels)."
+    def __init__(self,
+        params, # parameters or param groups; a group's `ortho` (True/False) overrides the rule "4-d weights are orthogonalised"
+        lr:float=0.24, # step size; for an orthogonalised step it is the step's length, not a multiple of the gradient
+        momentum:float=0.85, # Nesterov momentum of the plain SGD parameters
+        ortho_momentum:float=0.6, # Nesterov momentum of the orthogonalised ones
+        ns_steps:int=3, # `newton_schulz` iterations
+        renorm:bool=True, # rescale each orthogonalised weight to norm sqrt(out channels) before its step
+    ):
+        if lr < 0 or not 0 <= momentum < 1 or not 0 <= ortho_momentum < 1 or ns_steps < 1:
+            raise ValueError(f"MuonSGD: lr must be >= 0, momenta in [0, 1) and ns_steps >= 1; got {lr}, {momentum}, {ortho_momentum}, {ns_steps}")
+        super().__init__(params, dict(lr=lr, momentum=momentum, ortho_momentum=ortho_momentum, ns_steps=ns_steps, renorm=renorm, ortho=None))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad(): loss = closure()
+        for pg in self.param_groups:
+            for p in pg['params']:
+                if p.grad is None: continue
+                ortho = p.ndim == 4 if pg['ortho'] is None else pg['ortho']
+                if ortho and p.ndim < 2: raise ValueError(f"MuonSGD: a {p.ndim}-d parameter {tuple(p.shape)} cannot be orthogonalised; set ortho=False for its group")
+                mom = pg['ortho_momentum'] if ortho else pg['momentum']
+                buf = self.state[p].get('momentum_buffer')
+                if buf is None: buf = self.state[p]['momentum_buffer'] = p.grad.clone()
+                else: buf.mul_(mom).add_(p.grad)
+                d = p.grad.add(buf, alpha=mom)                      # Nesterov: the gradient plus the momentum once more
+                if ortho:
+                    if pg['renorm']: p.mul_(p.shape[0]**0.5/p.norm().clamp_min(1e-12))
+                    d = newton_schulz(d.reshape(len(d), -1), pg['ns_steps']).view(p.shape)
+                p.add_(d.to(p.dtype), alpha=-pg['lr'])
+        return loss
+
+# %% ../nbs/11_fast_cifar.ipynb #02487e65
+def muon_groups(
+    model:nn.Module, # an `AirNet` (BatchNorm layers, one linear head)
+) -> list[nn.ParameterList]:
+    "Three layer groups for `MuonSGD`: the BatchNorm shifts, the linear layers' weights, then everything else (the filter banks)."
+    bn, rest = bias_groups(model)
+    head = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+    ids = {id(p) for p in head}
+    return [bn, nn.ParameterList(head), nn.ParameterList([p for p in rest if id(p) not in ids])]
+
+def muon_cifar_learner(
+    x:Tensor, # training images (n, 3, h, w) as uint8 pixels
+    y:Tensor, # their labels, class indices
+    x_valid:Tensor, # validation (test) images, uint8
+    y_valid:Tensor, # their labels
+    budget:float|None=600., # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    widths:tuple[int, ...]=(24, 64, 192, 192), # see `AirNet` (airbench: 64, 256, 256)
+    bs:int=2000, # batch size (airbench94_muon's)
+    lr:float=0.24, # peak length of the filter banks' orthogonalised steps
+    bias_lr:float=0.053, # peak lr of the BatchNorm shifts, per image (airbench's, for a summed loss): `bias_lr*bs` for the mean loss
+    head_lr:float=0.67, # the same for the linear head
+    mom:float=0.85, # Nesterov momentum of the shifts and the head
+    ortho_mom:float=0.6, # Nesterov momentum of the filter banks
+    wd:float=2e-6, # L2 weight decay of the shifts and the head: each step decays them by `wd*bs` at their peak lr
+    label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets
+    pad:int=2, # largest translation of the augmentation, in pixels
+    pad_mode:str='reflect', # how the shifted-in border is filled
+    schedule:str='linear', # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
+    flip:str='alternate', # 'alternate': `AlternatingFlip`; 'random': a coin per image and epoch
+    lookahead:bool=False, # add a `Lookahead` callback (airbench94_muon has none)
+    whiten:bool=True, # set and freeze the first layer from 5,000 training images (False: train it)
+    resize=((24, 0.5),), # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
+    mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures the convolution 1.2x faster (and on CUDA); None: float32
+    seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
+    **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
+) -> Learner:
+    "A `Learner` training `AirNet` with airbench94_muon's recipe (`MuonSGD`), fitted to a time budget."
+    if min(lr, bias_lr, head_lr) <= 0 or bs < 1: raise ValueError(f"muon_cifar_learner: lr, bias_lr and head_lr must be > 0 and bs >= 1; got {lr}, {bias_lr}, {head_lr}, {bs}")
+    model, cbs, mixed_precision = _air_parts(x, y, x_valid, seed, widths, True, whiten, pad, pad_mode, flip, resize, budget, schedule,
+                                            lookahead, mixed_precision, kwargs, who='muon_cifar_learner', scale=1/widths[-1], head_std=1.)
+    lrs = [bias_lr*bs, head_lr*bs, lr]
+    return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
+                   partial(MuonSGD, momentum=mom, ortho_momentum=ortho_mom), lr=lrs, wd=[wd*bs/lrs[0], wd*bs/lrs[1], 0.], wd_type='l2',
+                   groups=muon_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, **kwargs)

@@ -189,7 +189,7 @@ def suggest_lr(
 
 # %% ../nbs/03_schedule.ipynb #dffad8d5
 class TimeBudget(Callback):
-    "One-cycle learning rate over `budget` seconds of training; stops when they are spent."
+    "One-cycle learning rate over `budget` seconds of training; stops before a step that would end past them."
     order = 10
     def __init__(self,
         budget:float, # seconds of training (validation not counted)
@@ -203,21 +203,24 @@ class TimeBudget(Callback):
         self.budget, self.pct, self.div, self.final_div, self.moms, self.anneal = budget, pct_start, div, final_div, moms, anneal
         self.clock = clock or time.perf_counter
     def before_fit(self):
-        self.used, self.n_items = 0., 0
+        self.used, self.n_items, self.last_t, self.step_s = 0., 0, None, 0.
         self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
     def after_fit(self):
         for pg, (m, b) in zip(self.learn.opt.param_groups, self.saved):
             if m is not None: pg['momentum'] = m
             if b is not None: pg['betas'] = b
     def before_epoch(self):
-        if self.used >= self.budget: raise CancelFitException
+        if self.used + self.step_s > self.budget or self.used >= self.budget: raise CancelFitException   # not even one more step fits
     def before_train(self): self.t0 = self.clock()
     def after_train(self): self.used += self.clock() - self.t0
     def elapsed(self) -> float: return self.used + (self.clock() - self.t0)
     def before_batch(self):
         if not self.learn.training: return
         t = self.elapsed()
-        if t >= self.budget: raise CancelTrainException        # spent: this epoch validates, and no other starts
+        if self.last_t is not None: self.step_s = t - self.last_t   # the last step's seconds (validation is not in `elapsed`)
+        self.last_t = t
+        if t + self.step_s > self.budget or t >= self.budget:
+            raise CancelTrainException                          # spent, or the next step would overrun: this epoch validates, no other starts
         f = t/self.budget
         m = (self.anneal(1/self.div, 1., f/self.pct) if f < self.pct else
              self.anneal(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct)))
