@@ -3,6 +3,8 @@ large matrix product in float32 and bf16: the ceiling that a convolution net's t
 
     python bench/cifar10_throughput.py [--threads 2]
     python bench/cifar10_throughput.py --profile      # where a step's time goes, by operation (widths 64, 256, 256, batch 512)
+    python bench/cifar10_throughput.py --batches 512,1000,2000   # the recipes' net (64, 192, 192) at several batch sizes,
+                                                      # interleaved in rounds so that the machine's drift hits all alike
 
 Prints one JSON line per configuration (widths, batch size, image size, bf16 or float32) and one for the matrix
 products, each with the CPU report, then a table. The FLOPs of a step are counted from the convolutions and the linear
@@ -51,11 +53,48 @@ def profile_step(widths=(24, 64, 256, 256), bs=512, size=32, steps=3):
     total = sum(e.self_cpu_time_total for e in ev)
     return sorted(((e.key, e.self_cpu_time_total/total) for e in ev), key=lambda r: -r[1])
 
+def make_step(widths, bs, size, bf16, x):
+    "A bf16 (or float32) SGD training step of `AirNet` on `bs` random images of `size` pixels; its FLOPs per image."
+    torch.manual_seed(0)
+    m = AirNet(channel_stats(x), widths, x_whiten=x[:1024])
+    fl = step_flops(m, size)
+    m = m.to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.01, momentum=0.85, nesterov=True)
+    xb = F.interpolate(x[:bs].float(), size=size).contiguous(memory_format=torch.channels_last); yb = torch.randint(0, 10, (bs,))
+    def step():
+        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16): loss = F.cross_entropy(m(xb), yb)
+        loss.backward(); opt.step(); opt.zero_grad()
+    return step, fl
+
+def batch_sweep(batches, sizes=(24, 32), widths=(24, 64, 192, 192), rounds=3, images=4000):
+    "Images/s of a training step per (batch, size), about `images` images a timing, the configurations interleaved round by round; the median of the rounds."
+    x = torch.randint(0, 256, (max(batches), 3, 32, 32), dtype=torch.uint8)
+    steps = {(bs, sz): make_step(widths, bs, sz, True, x)[0] for bs in batches for sz in sizes}
+    for f in steps.values(): f(); f()
+    times = {k: [] for k in steps}
+    for _ in range(rounds):
+        for (bs, sz), f in steps.items():
+            n = max(1, round(images/bs)); t0 = time.perf_counter()
+            for _ in range(n): f()
+            times[(bs, sz)].append(bs*n/(time.perf_counter() - t0))
+    return {k: sorted(v)[len(v)//2] for k, v in times.items()}
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--steps', type=int, default=6)
     ap.add_argument('--profile', action='store_true', help='print the share of each operation in a training step instead')
+    ap.add_argument('--batches', default=None, help="comma-separated batch sizes: compare them (192 channels, 24 and 32 pixels, bf16) instead")
+    ap.add_argument('--rounds', type=int, default=3, help='--batches: interleaved rounds (the median counts)')
     a = ap.parse_args()
     setup_cpu(a.threads); report = cpu_report()
+    if a.batches:
+        batches = [int(v) for v in a.batches.split(',')]
+        ips = batch_sweep(batches, rounds=a.rounds)
+        for (bs, sz), v in ips.items():
+            print(json.dumps(dict(bench='cifar10_batch_sweep', widths=(24, 64, 192, 192), bs=bs, size=sz, bf16=True, images_per_second=round(v),
+                                  ratio_to_first_batch=round(v/ips[(batches[0], sz)], 3), rounds=a.rounds, **report)), flush=True)
+        print(f"\n{report['cpu']}, {a.threads} threads, median of {a.rounds} interleaved rounds\n\n| batch | size | images/s | ratio to batch {batches[0]} |\n|---|---|---|---|")
+        for (bs, sz), v in ips.items(): print(f"| {bs} | {sz} | {v:.0f} | {v/ips[(batches[0], sz)]:.3f} |")
+        return
     if a.profile:
         rows = profile_step()
         print(json.dumps(dict(bench='cifar10_step_profile', widths=(24, 64, 256, 256), bs=512, size=32, bf16=True,
