@@ -108,15 +108,7 @@ def main():
     x = torch.randint(0, 256, (1024, 3, 32, 32), dtype=torch.uint8)
     rows = []
     for widths, bs, size, bf16 in CONFIGS:
-        torch.manual_seed(0)
-        m = AirNet(channel_stats(x), widths, x_whiten=x)
-        fl = step_flops(m, size)
-        m = m.to(memory_format=torch.channels_last)
-        opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.01, momentum=0.85, nesterov=True)
-        xb = F.interpolate(x[:bs].float(), size=size).contiguous(memory_format=torch.channels_last); yb = torch.randint(0, 10, (bs,))
-        def step():
-            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16): loss = F.cross_entropy(m(xb), yb)
-            loss.backward(); opt.step(); opt.zero_grad()
+        step, fl = make_step(widths, bs, size, bf16, x)
         for _ in range(2): step()
         t0 = time.perf_counter()
         for _ in range(a.steps): step()
