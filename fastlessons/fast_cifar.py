@@ -16,8 +16,8 @@ from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 # %% auto #0
 __all__ = ['AIR_SCHEDULES', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'train_progress',
            'ProgressiveResize', 'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead',
-           'bias_groups', 'AlternatingFlip', 'air_cifar_learner', 'newton_schulz', 'MuonSGD', 'muon_groups',
-           'muon_cifar_learner']
+           'bias_groups', 'AlternatingFlip', 'air_precision', 'air_cifar_learner', 'newton_schulz', 'MuonSGD',
+           'muon_groups', 'muon_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -280,16 +280,24 @@ AIR_SCHEDULES = {   # the lr's one cycle for `air_cifar_learner`, by name: `Time
     'linear': dict(pct_start=0., div=1., final_div=float('inf'), anneal=lin_anneal),   # airbench94_muon's: no warm-up, a straight line 1 -> 0
 }
 
-def _air_parts(x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize, budget, schedule, lookahead,
+def air_precision(
+    mixed_precision:str|None, # 'auto', 'bf16', or None (float32)
+    device:torch.device, # where the net will train
+    probe=bf16_probe, # times ops in float32 and bf16 (`bf16_probe`; tests pass a fake one)
+) -> str|None:
+    "'auto' becomes 'bf16' on CUDA, or on a CPU where `probe` times the convolution at least 1.2x faster in bf16 (a convnet's main op; a small matmul's timing is noisier); else None. Other values pass through."
+    if mixed_precision != 'auto': return mixed_precision
+    if device.type == 'cuda': return 'bf16'
+    return 'bf16' if probe(reps=3).get('conv_bf16_speedup', 0) >= 1.2 else None   # no speedup: bf16 failed, float32 it is
+
+def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize, budget, schedule, lookahead,
                mixed_precision, kwargs, who, **net_kw):
     "The checked data, the `AirNet`, the callbacks and the precision shared by `air_cifar_learner` and `muon_cifar_learner` (pops `cbs` from `kwargs`)."
     _check_images(x, y, x_valid, who)
     if schedule not in AIR_SCHEDULES: raise ValueError(f"schedule={schedule!r}: use one of {list(AIR_SCHEDULES)}")
     if flip not in ('random', 'alternate'): raise ValueError(f"flip={flip!r}: use 'random' or 'alternate'")
     set_seed(seed)
-    dev = torch.device(kwargs.get('device') or default_device())
-    if mixed_precision == 'auto':                       # a convnet: the probe's convolution decides (a small matmul's timing is noisier)
-        mixed_precision = 'bf16' if dev.type == 'cuda' or bf16_probe(reps=3).get('conv_bf16_speedup', 0) >= 1.2 else None
+    mixed_precision = air_precision(mixed_precision, torch.device(kwargs.get('device') or default_device()))
     model = AirNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale, **net_kw)
     alt = flip == 'alternate'
     cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
@@ -323,8 +331,9 @@ def air_cifar_learner(
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
 ) -> Learner:
     "A `Learner` training `AirNet` with airbench's recipe, fitted to a time budget."
-    model, cbs, mixed_precision = _air_parts(x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize,
-                                            budget, schedule, lookahead, mixed_precision, kwargs, who='air_cifar_learner')
+    model, cbs, mixed_precision = _air_parts(x=x, y=y, x_valid=x_valid, seed=seed, widths=widths, frozen_scale=frozen_scale, whiten=whiten,
+                                            pad=pad, pad_mode=pad_mode, flip=flip, resize=resize, budget=budget, schedule=schedule,
+                                            lookahead=lookahead, mixed_precision=mixed_precision, kwargs=kwargs, who='air_cifar_learner')
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
                    groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, **kwargs)
@@ -422,8 +431,10 @@ def muon_cifar_learner(
     "A `Learner` training `AirNet` with airbench94_muon's recipe (`MuonSGD`), fitted to a time budget."
     if lr is None: lr = 0.24*(bs/2000)**0.5
     if min(lr, bias_lr, head_lr) <= 0 or bs < 1: raise ValueError(f"muon_cifar_learner: lr, bias_lr and head_lr must be > 0 and bs >= 1; got {lr}, {bias_lr}, {head_lr}, {bs}")
-    model, cbs, mixed_precision = _air_parts(x, y, x_valid, seed, widths, True, whiten, pad, pad_mode, flip, resize, budget, schedule,
-                                            lookahead, mixed_precision, kwargs, who='muon_cifar_learner', scale=1/widths[-1], head_std=1.)
+    model, cbs, mixed_precision = _air_parts(x=x, y=y, x_valid=x_valid, seed=seed, widths=widths, frozen_scale=True, whiten=whiten,
+                                            pad=pad, pad_mode=pad_mode, flip=flip, resize=resize, budget=budget, schedule=schedule,
+                                            lookahead=lookahead, mixed_precision=mixed_precision, kwargs=kwargs, who='muon_cifar_learner',
+                                            scale=1/widths[-1], head_std=1.)
     lrs = [bias_lr*bs, head_lr*bs, lr]
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(MuonSGD, momentum=mom, ortho_momentum=ortho_mom), lr=lrs, wd=[wd*bs/lrs[0], wd*bs/lrs[1], 0.], wd_type='l2',
