@@ -22,7 +22,8 @@ from .callback import (Callback, LossNotFiniteError, CancelFitException, CancelE
                                   CancelValidException, CancelBatchException)
 from .distributed import DistributedCallback, launched, is_dist
 from torch.nn.parallel import DistributedDataParallel
-from .schedule import ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, one_cycle_moms, cos_anneal, LRFinder, suggest_lr
+from .schedule import (ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, one_cycle_moms, cos_anneal,
+                                  LRFinder, suggest_lr, TimeBudget)
 
 # %% auto #0
 __all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'fit', 'Learner', 'Recorder',
@@ -185,6 +186,16 @@ def _spread(v, n:int, what:str) -> list[float]:
         return [float(x) for x in v]
     return [float(v)]*n
 
+def _own_wd_off(opt:torch.optim.Optimizer, opt_func:Callable):
+    "Zero the optimizer's own weight decay (AdamW's default is 0.01), so that only the learner's `wd` applies."
+    kw = getattr(opt_func, 'keywords', None) or {}
+    if kw.get('weight_decay'):
+        raise ValueError(f"opt_func sets weight_decay={kw['weight_decay']}, but the Learner applies weight decay itself: "
+                         f"pass wd={kw['weight_decay']} to the Learner (wd_type='decoupled' is AdamW's rule, 'l2' SGD's) "
+                         "and leave weight_decay out of opt_func")
+    for pg in [*opt.param_groups, opt.defaults]:
+        if 'weight_decay' in pg: pg['weight_decay'] = 0.
+
 # %% ../nbs/02_learner.ipynb #907445d3
 class Learner:
     "Train `model` on `dls` with `loss_func` and `opt_func`, through callbacks."
@@ -234,7 +245,7 @@ class Learner:
             set_lrs(self.opt, self.base_lrs)
 
     def create_opt(self):
-        "Build the optimizer: one param group per layer group (weight decay is applied by the learner)."
+        "Build the optimizer: one param group per layer group; its own weight decay is zeroed, the learner applies `wd`."
         seen, pgs = set(), []
         for g in self.groups:
             ps = [p for p in g.parameters() if id(p) not in seen]; seen.update(id(p) for p in ps)
@@ -242,6 +253,7 @@ class Learner:
         rest = [p for p in self.model.parameters() if id(p) not in seen]
         if rest: raise ValueError(f"{len(rest)} parameter tensors of the model are in no layer group; the groups must cover the model")
         self.opt = self.opt_func(pgs, lr=self.base_lrs[-1])
+        _own_wd_off(self.opt, self.opt_func)
         self.set_hypers()
         return self.opt
 
@@ -388,6 +400,18 @@ def _freeze_bn(self:Learner):
         for m in g.modules():
             if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
+def _one_schedule(cbs:list):
+    "Refuse two callbacks that would each set the learning rate (a recipe's `TimeBudget` and a `fit_one_cycle`, say)."
+    setters = [c for c in cbs if isinstance(c, (ParamScheduler, LRFinder, TimeBudget))
+               or isinstance(c, type) and issubclass(c, (ParamScheduler, LRFinder, TimeBudget))]
+    if len(setters) < 2: return
+    names = ', '.join(getattr(c, '__name__', type(c).__name__) for c in setters)
+    msg = f"two schedules would set the learning rate at once ({names})"
+    if any(isinstance(c, TimeBudget) for c in setters):
+        msg += (": this learner trains on a time budget (its TimeBudget is attached); train it with learn.fit_budget(), "
+                "or detach the budget first with learn.remove_cbs(learn.timebudget)")
+    raise ValueError(msg)
+
 @patch
 def fit(self:Learner, # noqa: F811 (the method; the module-level `fit` is the lesson's bare loop)
     n_epochs:int, # passes over the training set
@@ -396,6 +420,7 @@ def fit(self:Learner, # noqa: F811 (the method; the module-level `fit` is the le
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
 ):
     "Train for `n_epochs` epochs, validating after each."
+    _one_schedule(self.cbs + listify(cbs))
     self.set_hypers(lr=lr, wd=wd)
     if self.opt is None: self.create_opt()
     self.n_epochs, self.epoch, self.iter, self.error = n_epochs, 0, 0, None
@@ -543,6 +568,38 @@ def get_preds(self:Learner,
             preds.append(p.float().cpu()); targs.append(yb.cpu())
     return torch.cat(preds), torch.cat(targs)
 
+# %% ../nbs/02_learner.ipynb #1b6a18bb
+@patch
+def validate(self:Learner,
+    dl:Iterable|None=None, # batches to evaluate; default the validation set
+) -> list[float]:
+    "Loss and metrics over `dl`, averaged over its items as the training table does: `[loss, *metrics]`."
+    dl = self.dls.valid if dl is None else dl
+    if dl is None: raise ValueError("validate: this learner has no validation set (dls.valid is None); pass dl=")
+    self.epoch, self.error = getattr(self, 'epoch', 0), None
+    self._do_validate(dl)
+    rec = self.recorder
+    if not rec.val_n: raise ValueError("validate: the loader gave no batches")
+    return [s/rec.val_n for s in rec.val_sums]
+
+# %% ../nbs/02_learner.ipynb #3b80c135
+@patch
+def predict(self:Learner,
+    item, # one input without its batch dimension: a tensor (or array), or a tuple of them for a model of several inputs
+) -> Tensor:
+    "The model's raw output for one `item`, on the CPU; the one-line learners decode it (a class, a rating, text)."
+    xb = tuple(torch.as_tensor(o)[None] for o in item) if isinstance(item, tuple) else torch.as_tensor(item)[None]
+    xb = self._to((xb,))[0]
+    self.model.eval()
+    with torch.no_grad(), self._autocast(): out = self.model(*xb) if isinstance(xb, tuple) else self.model(xb)
+    return out[0].float().cpu()
+
+@patch
+def show_results(self:Learner, **kwargs):
+    "Show a few predictions beside their targets: defined by the learners that know their data."
+    raise NotImplementedError("a plain Learner does not know how to show its data: use get_preds, or a learner from "
+                              "collab_learner, image_learner or text_learner, which show their results")
+
 # %% ../nbs/02_learner.ipynb #45a97537
 @patch
 def tta(self:Learner,
@@ -670,6 +727,26 @@ def fit_one_cycle(self:Learner,
                            one_cycle_moms(total, pct_start, moms) if moms is not None else None)
     return self.fit(n_epochs, lr=lr, wd=wd, cbs=[sched] + listify(cbs))
 
+@patch
+def fit_budget(self:Learner,
+    seconds:float|None=None, # seconds of training (validation not counted); None: the budget of the learner's own `TimeBudget`
+    lr:float|list|slice|None=None, # the peak learning rate(s)
+    wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
+    cbs:list|None=None, # callbacks for this call only
+    max_epochs:int=100_000, # a stop that a budget never reaches
+    **kwargs, # `TimeBudget`'s schedule: pct_start, div, final_div, moms, anneal, clock
+) -> Learner:
+    "Train for `seconds` of training time, the lr on one cycle over the budget (`TimeBudget`): no epoch count to guess."
+    own = [c for c in self.cbs if isinstance(c, TimeBudget)]
+    if not own:
+        if seconds is None: raise ValueError("fit_budget needs seconds=: this learner has no TimeBudget of its own")
+        return self.fit(max_epochs, lr=lr, wd=wd, cbs=[TimeBudget(seconds, **kwargs)] + listify(cbs))
+    if kwargs: raise ValueError(f"{sorted(kwargs)}: this learner's TimeBudget came with its recipe; set its schedule there")
+    tb, saved = own[0], own[0].budget
+    if seconds is not None: tb.budget = seconds               # this call only: the recipe's budget comes back after
+    try: return self.fit(max_epochs, lr=lr, wd=wd, cbs=cbs)
+    finally: tb.budget = saved
+
 # %% ../nbs/02_learner.ipynb #3fa133b8
 @patch
 def lr_find(self:Learner,
@@ -689,8 +766,10 @@ def lr_find(self:Learner,
     cb = LRFinder(start_lr, end_lr, num_it)
     n_epochs = math.ceil(num_it/len(self.dls.train))
     rec = self.recorder; saved = (rec.losses[:], rec.lrs[:], rec.values[:], rec.epoch_lines[:])
+    budgets = [c for c in self.cbs if isinstance(c, TimeBudget)]; self.remove_cbs(budgets)   # the finder sets the lr alone
     try: self.fit(n_epochs, cbs=[cb])
     finally:
+        self.add_cbs(budgets)
         self.model.load_state_dict(states[0]); self.opt.load_state_dict(states[1])
         rec.losses, rec.lrs, rec.values, rec.epoch_lines = saved
     self.lr_finder = cb
