@@ -6,24 +6,11 @@
 __all__ = []
 
 # %% ../nbs/99_all.ipynb #06b0a044
-import importlib as _importlib
-from .core import *
-from .data import *
-from .callback import *
-from .testing import *
-from .learner import *
-from .schedule import *
-from .distributed import *
-from .sgd import *
-from .collab import *
-from .text import *
-from .rnn import *
-from .vision import *
-from .convnets import *
-from .cam import *
-from .fast_cifar import *
-from .awd import *
+import importlib as _importlib, pkgutil as _pkgutil
+import fastlessons as _pkg
 
-_modules = tuple(_importlib.import_module(f'fastlessons.{n}') for n in
-                 'core data callback testing learner schedule distributed sgd collab text rnn vision convnets cam fast_cifar awd'.split())
+_modules = tuple(_importlib.import_module(f'fastlessons.{m.name}')
+                 for m in sorted(_pkgutil.iter_modules(_pkg.__path__), key=lambda m: m.name)
+                 if not m.name.startswith('_') and m.name != 'all')
+for _m in _modules: globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
 __all__ = sorted({n for m in _modules for n in m.__all__})   # what `import *` gives: every public name of every module

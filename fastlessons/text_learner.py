@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 import numpy as np
 import pandas as pd
-import torch
 from .learner import Learner
 from .text import Vocab, split_lines
 from .rnn import sample
@@ -20,8 +19,9 @@ __all__ = ['CharLMLearner', 'text_learner']
 
 # %% ../nbs/13a_text_learner.ipynb #094e53d1
 class CharLMLearner(Learner):
-    "A `Learner` for a character language model that knows its `vocab` and its validation text."
+    "A `Learner` for a character language model that knows its `vocab` and its training and validation texts."
     vocab:Vocab|None = None
+    train_text:str = ''
     valid_text:str = ''
 
     def _check_prompt(self, prompt:str) -> str:
@@ -103,5 +103,5 @@ def text_learner(
                          f"with bptt={bptt}; give at least {8*bptt:,} and {2*bptt:,} (more lines), or a smaller bptt")
     if bs is None: bs = max(1, min(128 if recipe == 'awd' else 64, len(trn)//(8*bptt)))   # at least 8 steps an epoch
     learn = charlm_learner(vocab, trn, val, recipe, budget=budget, bs=bs, bptt=bptt, cls=CharLMLearner, **kwargs)
-    learn.vocab, learn.valid_text = vocab, val
+    learn.vocab, learn.train_text, learn.valid_text = vocab, trn, val
     return learn
