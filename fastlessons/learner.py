@@ -23,7 +23,7 @@ from .callback import (Callback, LossNotFiniteError, CancelFitException, CancelE
 from .distributed import DistributedCallback, launched, is_dist
 from torch.nn.parallel import DistributedDataParallel
 from .schedule import (ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, one_cycle_moms, cos_anneal,
-                                  LRFinder, suggest_lr, TimeBudget)
+                                  LRFinder, suggest_lr, plot_lr_find, TimeBudget)
 
 # %% auto #0
 __all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'fit', 'Learner', 'Recorder',
@@ -774,10 +774,7 @@ def lr_find(self:Learner,
         rec.losses, rec.lrs, rec.values, rec.epoch_lines = saved
     self.lr_finder = cb
     sug = suggest_lr(cb.lrs, cb.losses, suggest)
-    if plot:
-        _, ax = plt.subplots(figsize=(6, 3.5))
-        ax.plot(cb.lrs, cb.losses); ax.set_xscale('log'); ax.axvline(sug, color='r', ls='--', label=f'suggestion {sug:.1e}')
-        ax.set(title='Learning-rate finder', xlabel='learning rate (log scale)', ylabel='smoothed training loss'); ax.legend()
+    if plot: plot_lr_find(cb.lrs, cb.losses, sug)
     return sug
 
 # %% ../nbs/02_learner.ipynb #e6e90a2c

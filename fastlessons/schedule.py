@@ -7,13 +7,14 @@ from __future__ import annotations
 import math, time
 from typing import Callable
 import numpy as np
+import matplotlib.pyplot as plt
 import torch
 from .core import set_lrs
 from .callback import Callback, CancelFitException, CancelValidException, CancelTrainException
 
 # %% auto #0
 __all__ = ['cos_anneal', 'lin_anneal', 'set_moms', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle',
-           'one_cycle_sched', 'one_cycle_moms', 'LRFinder', 'suggest_lr', 'TimeBudget']
+           'one_cycle_sched', 'one_cycle_moms', 'LRFinder', 'suggest_lr', 'plot_lr_find', 'TimeBudget']
 
 # %% ../nbs/03_schedule.ipynb #b74412c4
 def cos_anneal(
@@ -178,14 +179,34 @@ def suggest_lr(
     losses, # the smoothed loss at each
     method:str='steep', # 'steep' (steepest descent of the loss) or 'min/10' (a tenth of the rate at the minimum)
 ) -> float:
-    "A learning rate from an lr_find curve: steepest descent of the loss, or a tenth of the minimum's."
+    "A learning rate from an lr_find curve: steepest descent of the loss (never among the first rates tried), or a tenth of the minimum's."
     lrs, losses = np.asarray(lrs), np.asarray(losses)
     if len(lrs) < 3: raise ValueError(f'lr_find recorded only {len(lrs)} points: use more batches (num_it) or a lower start_lr')
     if method == 'min/10': return float(lrs[np.argmin(losses)]/10)
     if method != 'steep': raise ValueError(f"method={method!r}: use 'steep' or 'min/10'")
-    i_min = int(np.argmin(losses))
-    g = np.gradient(losses[:i_min+1], np.log(lrs[:i_min+1])) if i_min >= 2 else np.gradient(losses, np.log(lrs))
-    return float(lrs[int(np.argmin(g))])
+    skip, i_min = max(1, len(lrs)//10), int(np.argmin(losses))   # the first rates: noise of a loss that has barely moved
+    if i_min <= skip + 1: return float(lrs[i_min]/10)             # it never fell after them: the minimum's tenth
+    g = np.gradient(losses, np.log(lrs))                          # slope per unit of log(lr)
+    w = max(3, len(lrs)//20) | 1                                  # an odd window for a moving average of the slope
+    gs = np.convolve(g, np.ones(w)/w, mode='same')
+    return float(lrs[skip + int(np.argmin(gs[skip:i_min]))])
+
+def plot_lr_find(
+    lrs, # the learning rates tried
+    losses, # the smoothed loss at each
+    suggestion:float|None=None, # a rate to mark (`suggest_lr`'s)
+    ax=None, # a matplotlib axis; a new figure if None
+    title:str='Learning-rate finder', # the plot's title
+):
+    "The lr_find curve on a log axis, its y-axis clipped where the loss explodes so the falling part stays readable."
+    if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
+    lrs, losses = np.asarray(lrs), np.asarray(losses)
+    ax.plot(lrs, losses); ax.set_xscale('log')
+    top = losses[:int(np.argmin(losses)) + 1].max(); lo = losses.min()
+    ax.set_ylim(lo - 0.1*(top - lo) - 1e-3, top + 0.25*(top - lo) + 1e-3)       # the rise after the minimum runs off the top
+    if suggestion is not None: ax.axvline(suggestion, color='r', ls='--', label=f'suggestion {suggestion:.1e}'); ax.legend()
+    ax.set(title=title, xlabel='learning rate (log scale)', ylabel='smoothed training loss')
+    return ax
 
 # %% ../nbs/03_schedule.ipynb #dffad8d5
 class TimeBudget(Callback):
