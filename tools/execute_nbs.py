@@ -6,6 +6,12 @@ Runs every cell, `#|slow` ones included, in the notebook's folder, with a real J
 flagged `#|gpu` when CUDA is unavailable. Sets `FASTLESSONS_FULL=1` (unless already set), so a page can train
 longer than the `slow` test tier does (`full_run()` in `fastlessons.core` reads it). Adds a last markdown line
 with the hardware (CPU model and threads, or the GPU) and the time taken. Then run `nbdev_clean` and commit.
+
+    python tools/execute_nbs.py --keep-slow nbs/07_rnn.ipynb
+
+`--keep-slow` runs every cell except the `#|slow` ones that already have outputs: those keep the outputs of their
+earlier run (they are not run, so nothing after them may need their variables), and the footer says which cells
+kept outputs from which earlier run. For a page whose long trainings took half an hour, when only short cells changed.
 """
 import os, platform, re, sys, time
 from pathlib import Path
@@ -24,26 +30,35 @@ def cpu_model():
     except OSError: pass
     return platform.processor() or platform.machine()
 
-def main(paths):
+def is_slow(c): return c.cell_type == 'code' and re.search(r'^\s*#\s*\|\s*slow\b', c.source, re.M)
+
+def main(paths, keep_slow=False):
     os.environ.setdefault('FASTLESSONS_FULL', '1')
     cuda = has_cuda()
     for p in map(Path, paths):
         nb = nbformat.read(p, as_version=4)
         skipped = {id(c): c.source for c in nb.cells
                    if c.cell_type == 'code' and not cuda and re.search(r'^\s*#\s*\|\s*gpu\b', c.source, re.M)}
+        kept = {id(c): (c.source, c.outputs) for c in nb.cells if keep_slow and is_slow(c) and c.outputs and id(c) not in skipped}
         for c in nb.cells:
-            if id(c) in skipped: c.source = 'pass'          # run nothing; the source comes back after execution
+            if id(c) in skipped or id(c) in kept: c.source = 'pass'    # run nothing; the source comes back after execution
+        old = [c.source for c in nb.cells if c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:')]
         nb.cells = [c for c in nb.cells if not (c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:'))]
         t0 = time.perf_counter()
         NotebookClient(nb, timeout=3600, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
         dt = time.perf_counter() - t0
         for c in nb.cells:
             if id(c) in skipped: c.source, c.outputs = skipped[id(c)], []
+            if id(c) in kept: c.source, c.outputs = kept[id(c)]
         dev = 'CUDA ' + __import__('torch').cuda.get_device_name() if cuda else (
             f"CPU: {cpu_model()}, {os.cpu_count()} cores, {os.environ.get('OMP_NUM_THREADS', os.cpu_count())} threads")
         nb.cells.append(nbformat.v4.new_markdown_cell(
             f"*Outputs on this page: executed {time.strftime('%Y-%m-%d')} on {dev}, in {dt/60:.1f} minutes"
-            f"{'; cells that need CUDA were skipped' if skipped else ''}.*"))
+            f"{'; cells that need CUDA were skipped' if skipped else ''}"
+            f"{f'; the {len(kept)} long (`slow`) cells were not re-run and keep the outputs of the run below' if kept else ''}.*"
+            + (''.join(f"\\\n{o.strip('*').replace('Outputs on this page: executed', 'Earlier run: executed')}" for o in old[:1]) if kept else '')))
         nbformat.write(nb, p); print(f'{p}: {dt:.0f}s')
 
-if __name__ == '__main__': main(sys.argv[1:])
+if __name__ == '__main__':
+    args = sys.argv[1:]
+    main([a for a in args if a != '--keep-slow'], keep_slow='--keep-slow' in args)
