@@ -6,6 +6,7 @@
 from __future__ import annotations
 import warnings
 import torch
+from fastcore.basics import patch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .callback import Callback
@@ -14,11 +15,11 @@ from .learner import Learner
 from .schedule import TimeBudget
 from .text import Vocab, lm_dls
 from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss
-from .core import default_device, bf16_probe
+from .core import default_device, bf16_probe, cpu_info, _best_time
 
 # %% auto #0
-__all__ = ['AWD_DROPOUTS', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'AWDCharLSTM', 'RNNRegularizer', 'lstm_bf16_probe',
-           'charlm_learner']
+__all__ = ['AWD_DROPOUTS', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'ScanLSTM', 'AWDCharLSTM', 'RNNRegularizer',
+           'lstm_bf16_probe', 'choose_lstm_step', 'charlm_learner']
 
 # %% ../nbs/13_awd_lstm.ipynb #576e4994
 class RNNDropout(nn.Module):
@@ -76,6 +77,58 @@ class WeightDropout(nn.Module):
             return self.module(*args)
     def extra_repr(self): return f'p={self.p}, names={self.names}'
 
+# %% ../nbs/13_awd_lstm.ipynb #c33c368f
+class ScanLSTM(nn.Module):
+    "A multi-layer LSTM written out (input projections as one product, a loop over time); `nn.LSTM(batch_first=True)`'s parameters."
+    def __init__(self,
+        input_size:int, # features of each input step
+        hidden_size:int, # units of each layer
+        num_layers:int=1, # stacked layers
+        matmul_dtype:torch.dtype|None=None, # e.g. `torch.bfloat16`: the matrix products in it, the state and gates in float32
+    ):
+        super().__init__()
+        self.input_size, self.hidden_size, self.num_layers, self.matmul_dtype = input_size, hidden_size, num_layers, matmul_dtype
+        ref = nn.LSTM(input_size, hidden_size, num_layers)               # PyTorch's initialisation, and its names
+        for k, v in ref.named_parameters(): self.register_parameter(k, nn.Parameter(v.detach().clone()))
+
+    @classmethod
+    def from_lstm(cls,
+        lstm:nn.LSTM, # a unidirectional `nn.LSTM` without projections
+        matmul_dtype:torch.dtype|None=None, # see `ScanLSTM`
+    ) -> ScanLSTM:
+        "A `ScanLSTM` with `lstm`'s weights."
+        if lstm.bidirectional or lstm.proj_size: raise ValueError("ScanLSTM covers unidirectional LSTMs without proj_size")
+        m = cls(lstm.input_size, lstm.hidden_size, lstm.num_layers, matmul_dtype)
+        m.load_state_dict(lstm.state_dict())
+        return m
+
+# %% ../nbs/13_awd_lstm.ipynb #7d351d67
+def _mm(a:Tensor, w:Tensor, dt) -> Tensor:
+    "`a @ w.T`, the product in `dt` when given, the result in float32."
+    return (a.to(dt) @ w.to(dt).t()).float() if dt is not None else a @ w.t()
+
+@patch
+def forward(self:ScanLSTM,
+    x:Tensor, # inputs (bs, seq_len, input_size)
+    hx:tuple[Tensor, Tensor]|None=None, # `(h, c)`, each (num_layers, bs, hidden_size); zeros if None
+) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    "Outputs `(bs, seq_len, hidden)` of the last layer, and the final `(h, c)`, as `nn.LSTM` returns them."
+    bs, sl, _ = x.shape; H, dt = self.hidden_size, self.matmul_dtype
+    if hx is None: hx = (x.new_zeros(self.num_layers, bs, H, dtype=torch.float32),)*2
+    inp, hs, cs = x.float(), [], []
+    for l in range(self.num_layers):
+        w_ih, w_hh = getattr(self, f'weight_ih_l{l}'), getattr(self, f'weight_hh_l{l}')
+        b = getattr(self, f'bias_ih_l{l}') + getattr(self, f'bias_hh_l{l}')
+        xp = _mm(inp.reshape(bs*sl, -1), w_ih, dt).view(bs, sl, 4*H) + b   # every step's input projection: one product
+        h, c, outs = hx[0][l].float(), hx[1][l].float(), []
+        for t in range(sl):
+            i, f, g, o = (xp[:, t] + _mm(h, w_hh, dt)).chunk(4, 1)       # PyTorch's gate order: input, forget, cell, output
+            c = torch.sigmoid(f)*c + torch.sigmoid(i)*torch.tanh(g)
+            h = torch.sigmoid(o)*torch.tanh(c)
+            outs.append(h)
+        inp = torch.stack(outs, 1); hs.append(h); cs.append(c)            # (bs, sl, H): the next layer's input
+    return inp, (torch.stack(hs), torch.stack(cs))
+
 # %% ../nbs/13_awd_lstm.ipynb #8d1c3aed
 class AWDCharLSTM(StatefulModel):
     "The lesson's stateful character LSTM with AWD-LSTM's regularisation: embedding, input, hidden, weight and output dropout."
@@ -89,12 +142,15 @@ class AWDCharLSTM(StatefulModel):
         hidden_p:float=0.1, # `RNNDropout` between the layers
         weight_p:float=0.1, # `WeightDropout` on each layer's hidden-to-hidden weights
         out_p:float=0.1, # `RNNDropout` on the last layer's output
+        lstm_impl:str='nn', # 'nn' (`nn.LSTM`) or 'scan' (`ScanLSTM` with bf16 matrix products, for CPUs without a bf16 LSTM kernel)
     ):
         super().__init__()
         self.n_hidden, self.nl = n_hidden, nl
         self.e = EmbeddingDropout(nn.Embedding(vocab_size, n_fac), emb_p)
-        self.rnns = nn.ModuleList([WeightDropout(nn.LSTM(n_fac if i == 0 else n_hidden, n_hidden, batch_first=True), weight_p)
-                                   for i in range(nl)])
+        if lstm_impl not in ('nn', 'scan'): raise ValueError(f"lstm_impl={lstm_impl!r}: use 'nn' or 'scan'")
+        lstm = ((lambda n_in: nn.LSTM(n_in, n_hidden, batch_first=True)) if lstm_impl == 'nn' else
+                (lambda n_in: ScanLSTM(n_in, n_hidden, matmul_dtype=torch.bfloat16)))
+        self.rnns = nn.ModuleList([WeightDropout(lstm(n_fac if i == 0 else n_hidden), weight_p) for i in range(nl)])
         self.input_drop, self.out_drop = RNNDropout(input_p), RNNDropout(out_p)
         self.hidden_drops = nn.ModuleList([RNNDropout(hidden_p) for _ in range(nl - 1)])
         self.l_out = nn.Linear(n_hidden, vocab_size)
@@ -154,6 +210,53 @@ def lstm_bf16_probe(
         def step(): lstm(x)[0].float().pow(2).mean().backward()
     return bf16_probe(reps, min_speedup, ops={'lstm': step}, grad=True)     # `lstm_bf16_speedup`, or `lstm_bf16_error`
 
+_BF16_FLAGS = ('avx512_bf16', 'amx_bf16')
+
+def _lstm_step_timer(n_hidden:int, bs:int, sl:int, reps:int, n_in:int=42):
+    "A `timer(name) -> seconds` of one training step of a 2-layer LSTM, for each way `choose_lstm_step` weighs."
+    torch.manual_seed(0)
+    ref, x = nn.LSTM(n_in, n_hidden, 2, batch_first=True), torch.randn(bs, sl, n_in)
+    scan = ScanLSTM.from_lstm(ref, matmul_dtype=torch.bfloat16)
+    def step(m, autocast):
+        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=autocast): out = m(x)[0]
+        out.float().pow(2).mean().backward()
+    ways = {'nn float32': lambda: step(ref, False), 'nn bf16': lambda: step(ref, True), 'scan bf16': lambda: step(scan, False)}
+    return lambda name: _best_time(ways[name], reps)
+
+def choose_lstm_step(
+    n_hidden:int=512, # hidden size of the 2-layer LSTM timed
+    bs:int=128, # streams per batch
+    sl:int=64, # time steps per batch
+    scan:bool=True, # weigh `ScanLSTM` with bf16 products too (for `AWDCharLSTM`; the lesson's model has only `nn.LSTM`)
+    rounds:int=2, # timing rounds; a bf16 way must win in every one
+    reps:int=2, # timed repetitions per way and round (the fastest counts)
+    min_speedup:float=1.2, # how much faster than `nn.LSTM` in float32 a bf16 way must be
+    flags:list|None=None, # the CPU's extensions; default `cpu_info()['cpu_flags']`
+    timer=None, # `timer(name) -> seconds` for 'nn float32', 'nn bf16', 'scan bf16' (tests pass a fake); default real steps
+) -> dict:
+    "How the LSTM should train on this CPU, with the timings and the reason: `nn.LSTM` in float32 or bf16, or `ScanLSTM`."
+    flags = cpu_info()['cpu_flags'] if flags is None else flags
+    out = dict(lstm_impl='nn', mixed_precision=None, cpu_flags=list(flags))
+    if not any(f in flags for f in _BF16_FLAGS):
+        return dict(out, reason=f"float32: the CPU has no bf16 instructions ({' or '.join(_BF16_FLAGS)}), so bf16 was not timed")
+    timer = timer or _lstm_step_timer(n_hidden, bs, sl, reps)
+    ways = ['nn bf16'] + (['scan bf16'] if scan else [])
+    speed, errors = {w: [] for w in ways}, {}
+    for _ in range(rounds):                              # interleaved, so a busy stretch of the machine hits every way
+        t32 = timer('nn float32')
+        for w in ways:
+            if w in errors: continue
+            try: speed[w].append(round(t32/timer(w), 2))
+            except RuntimeError as e: errors[w] = str(e).splitlines()[0][:160]
+    out.update(speedups={w: v for w, v in speed.items() if w not in errors}, errors=errors)
+    wins = {w: min(v) for w, v in out['speedups'].items() if v and min(v) >= min_speedup}
+    if not wins:
+        return dict(out, reason=f"float32: no bf16 way was {min_speedup}x faster than nn.LSTM in float32 in every one of {rounds} "
+                                f"rounds (speedups {out['speedups']}{', errors ' + str(errors) if errors else ''})")
+    best = max(wins, key=wins.get)
+    return dict(out, lstm_impl=best.split()[0], mixed_precision='bf16' if best == 'nn bf16' else None,
+                reason=f"{best}: at least {wins[best]}x faster than nn.LSTM in float32 in each of {rounds} rounds")
+
 def charlm_learner(
     vocab:Vocab, # the characters
     trn:str, # training text
@@ -169,7 +272,7 @@ def charlm_learner(
     tar:float=1., # `RNNRegularizer`'s beta (awd)
     dropout:float=0.3, # the lesson recipe's dropout between the layers and on the output
     moms:tuple|None=None, # cycle Adam's beta1 against the lr over the budget, e.g. (0.95, 0.85, 0.95)
-    mixed_precision:str|None='auto', # 'auto': bf16 on CUDA, and on a CPU where `lstm_bf16_probe` measures it faster; 'bf16'; None: float32
+    mixed_precision:str|None='auto', # 'auto': bf16 on CUDA; on a CPU what `choose_lstm_step` finds fastest; 'bf16'; None: float32
     seed:int=0, # seeds the model and the batches' lengths
     cbs:list|None=None, # more callbacks
     cls:type=Learner, # the class of the learner built (`text_learner` passes its `CharLMLearner`)
@@ -186,11 +289,16 @@ def charlm_learner(
     if bptt is None: bptt = 64 if awd else 16
     if not (lr > 0 and bs >= 1 and bptt >= 1): raise ValueError(f"charlm_learner needs lr > 0, bs >= 1 and bptt >= 1; got lr={lr}, bs={bs}, bptt={bptt}")
     dev = torch.device(kwargs.get('device') or default_device())
-    if mixed_precision == 'auto': mixed_precision = 'bf16' if dev.type == 'cuda' or lstm_bf16_probe(n_hidden, bs, bptt)['bf16_fast'] else None
+    choice = (dict(lstm_impl='nn', mixed_precision='bf16', reason='bf16 on CUDA') if dev.type == 'cuda' else
+              choose_lstm_step(n_hidden, bs, bptt, scan=recipe == 'awd') if mixed_precision == 'auto' else
+              dict(lstm_impl='nn', mixed_precision=mixed_precision, reason=f'mixed_precision={mixed_precision!r} was asked for'))
+    mixed_precision = choice['mixed_precision']
     torch.manual_seed(seed)
     dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=seed)
-    if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, **ps), [RNNRegularizer(ar, tar)]
+    if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, lstm_impl=choice['lstm_impl'], **ps), [RNNRegularizer(ar, tar)]
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
     sched = [TimeBudget(budget, moms=moms)] if budget else []
-    return cls(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
-               cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, **kwargs)
+    learn = cls(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
+                cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, **kwargs)
+    learn.lstm_choice = choice                          # what trains how, and why (the benchmarks print it)
+    return learn
