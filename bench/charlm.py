@@ -66,7 +66,7 @@ def run(recipe, a, report):
     ema_res = dict(ema=a.ema, ema_every=a.ema_every, val_loss_live=round(live_val_loss(learn, ema), 4)) if ema else {}
     used, n_items = (tb.used, tb.n_items) if tb else (clock.used, clock.n_items)
     return dict(bench='charlm', recipe=recipe, model=name, text='nietzsche, lower-cased', vocab=len(vocab), train_chars=len(trn),
-                valid_chars=len(val), mixed_precision=learn.mixed_precision, bs=bs, bptt=bptt, lr=lr, wd=wd, moms=moms, seed=a.seed, threads=torch.get_num_threads(),
+                valid_chars=len(val), mixed_precision=learn.mixed_precision, lstm_choice=getattr(learn, 'lstm_choice', None), bs=bs, bptt=bptt, lr=lr, wd=wd, moms=moms, seed=a.seed, threads=torch.get_num_threads(),
                 device=a.device, budget_s=None if a.epochs else a.budget, epochs_asked=a.epochs, train_seconds=round(used, 1),
                 epochs=round(n_items/(len(trn)//bs*bs), 2), chars_per_second=round(n_items/used), val_loss=round(vals[-1], 4),
                 val_loss_per_epoch=[round(v, 4) for v in vals], **ema_res, lesson_val_loss=1.252,
