@@ -9,8 +9,8 @@ __all__ = []
 import importlib as _importlib, pkgutil as _pkgutil
 import fastlessons as _pkg
 
-_modules = tuple(_importlib.import_module(f'fastlessons.{m.name}')
+_modules = tuple(_importlib.import_module(f'fastlessons.{m.name}')        # every module but this one and the test fixtures
                  for m in sorted(_pkgutil.iter_modules(_pkg.__path__), key=lambda m: m.name)
-                 if not m.name.startswith('_') and m.name != 'all')
+                 if not m.name.startswith('_') and m.name not in ('all', 'testing'))
 for _m in _modules: globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
 __all__ = sorted({n for m in _modules for n in m.__all__})   # what `import *` gives: every public name of every module

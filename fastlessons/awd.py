@@ -277,7 +277,7 @@ def charlm_learner(
     cbs:list|None=None, # more callbacks
     cls:type=Learner, # the class of the learner built (`text_learner` passes its `CharLMLearner`)
     **kwargs # the dropouts of `AWDCharLSTM` (default `AWD_DROPOUTS`), and `Learner`'s (device, progress, ...)
-) -> Learner:
+) -> Learner: # the learner, ready to `fit_budget` or `fit_one_cycle`
     "A `Learner` for the lesson's 2-layer character LSTM on `trn`, validated on `val`, with the AWD or the lesson recipe."
     if recipe not in ('awd', 'lesson'): raise ValueError(f"recipe={recipe!r}: use 'awd' or 'lesson'")
     ps = {k: kwargs.pop(k) for k in AWD_DROPOUTS if k in kwargs}

@@ -735,7 +735,7 @@ def fit_budget(self:Learner,
     cbs:list|None=None, # callbacks for this call only
     max_epochs:int=100_000, # a stop that a budget never reaches
     **kwargs, # `TimeBudget`'s schedule: pct_start, div, final_div, moms, anneal, clock
-) -> Learner:
+) -> Learner: # the learner, trained
     "Train for `seconds` of training time, the lr on one cycle over the budget (`TimeBudget`): no epoch count to guess."
     own = [c for c in self.cbs if isinstance(c, TimeBudget)]
     if not own:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from fastcore.basics import patch
 from .learner import Learner
 from .text import Vocab, split_lines
 from .rnn import sample
@@ -33,7 +34,8 @@ class CharLMLearner(Learner):
         return p
 
 # %% ../nbs/13a_text_learner.ipynb #c966406c
-def _generate(self:CharLMLearner,
+@patch
+def generate(self:CharLMLearner,
     prompt:str, # the text to continue
     n:int=400, # characters to write
     temperature:float=1., # below 1 safer and more repetitive, above 1 wilder; 0 always takes the likeliest
@@ -43,17 +45,17 @@ def _generate(self:CharLMLearner,
     if n < 0: raise ValueError(f"n={n}: ask for 0 or more characters")
     return sample(self.model, self.vocab, self._check_prompt(prompt), n, temperature=temperature, seed=seed)
 
-def _predict(self:CharLMLearner,
+@patch
+def predict(self:CharLMLearner,
     prompt:str, # the text so far
     n:int=1, # how many next characters
 ) -> str:
     "The likeliest next `n` characters after `prompt` (greedy: each the argmax given the ones before)."
     return self.generate(prompt, n, temperature=0.)
 
-CharLMLearner.generate, CharLMLearner.predict = _generate, _predict
-
 # %% ../nbs/13a_text_learner.ipynb #670590a5
-def _show_results(self:CharLMLearner,
+@patch
+def show_results(self:CharLMLearner,
     n:int=5, # how many places in the validation text
     context:int=40, # characters of context given to the model
     length:int=20, # characters predicted after each context
@@ -66,8 +68,6 @@ def _show_results(self:CharLMLearner,
     rows = [{'context': t[i:i+context], 'actual': t[i+context:i+context+length],
              'predicted': self.predict(t[i:i+context], length)} for i in sorted(starts)]
     return pd.DataFrame(rows)
-
-CharLMLearner.show_results = _show_results
 
 # %% ../nbs/13a_text_learner.ipynb #c5ece979
 def _read_source(source:str|Path) -> str:
@@ -91,7 +91,7 @@ def text_learner(
     bs:int|None=None, # streams per batch; None: the recipe's, made smaller for a short text
     bptt:int|None=None, # mean sequence length; None: the recipe's
     **kwargs, # to `charlm_learner`: lr, wd, n_hidden, dropouts, mixed_precision, seed, device, progress, cbs...
-) -> CharLMLearner:
+) -> CharLMLearner: # a `CharLMLearner`, ready to `fit_budget` or `fit_one_cycle`
     "A character language model of `source` in one call: vocabulary, split by lines, loaders and `charlm_learner`'s recipe."
     text = _read_source(source)
     if lower: text = text.lower()

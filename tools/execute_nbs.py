@@ -9,7 +9,7 @@ with the hardware (CPU model and threads, or the GPU) and the time taken. Then r
 
     python tools/execute_nbs.py --keep-slow nbs/07_rnn.ipynb
 
-`--keep-slow` runs every cell except the `#|slow` ones that already have outputs: those keep the outputs of their
+`--keep-slow` runs every cell except the `#|slow` ones: those keep the outputs (if any) of their
 earlier run (they are not run, so nothing after them may need their variables), and the footer says which cells
 kept outputs from which earlier run. For a page whose long trainings took half an hour, when only short cells changed.
 """
@@ -39,7 +39,7 @@ def main(paths, keep_slow=False):
         nb = nbformat.read(p, as_version=4)
         skipped = {id(c): c.source for c in nb.cells
                    if c.cell_type == 'code' and not cuda and re.search(r'^\s*#\s*\|\s*gpu\b', c.source, re.M)}
-        kept = {id(c): (c.source, c.outputs) for c in nb.cells if keep_slow and is_slow(c) and c.outputs and id(c) not in skipped}
+        kept = {id(c): (c.source, c.outputs) for c in nb.cells if keep_slow and is_slow(c) and id(c) not in skipped}
         for c in nb.cells:
             if id(c) in skipped or id(c) in kept: c.source = 'pass'    # run nothing; the source comes back after execution
         old = [c.source for c in nb.cells if c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:')]

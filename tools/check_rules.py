@@ -1,0 +1,92 @@
+"""Check the documentation rules of CONTRIBUTING.md on the exported package; CI runs it.
+
+    python tools/check_rules.py [--package fastlessons] [--nbs nbs]
+
+1. Every public callable (each name in a module's `__all__`, each public method of an exported class) documents
+   every parameter with a docments comment (`x:int, # what x is`), and has a docstring.
+2. A `**kwargs` comment is not misfiled as the return value: fastcore's `docments` files the comment of a
+   `**kwargs` line under `return` when the signature has a return annotation without its own comment.
+3. Every public method defined in a class body has a docs entry: a `show_doc(Class.method)` in its notebook
+   (methods added with `@patch` in an exported cell get one from nbdev; callback events, `forward`, `extra_repr`
+   and hook functions are documented by their class).
+4. `all.py` keeps no list of modules, and the star import brings no test fixture (`fastlessons.testing`).
+Prints one line per problem and exits 1 if there is any.
+"""
+import argparse, importlib, inspect, pkgutil, re, sys
+from pathlib import Path
+from fastcore.docments import docments
+
+def params_missing(f) -> list[str]:
+    "Parameters of `f` without a docments comment (self, cls, *args and **kwargs are exempt)."
+    try: d = docments(f, full=True)
+    except (OSError, TypeError): return []
+    sig = inspect.signature(f)
+    skip = {n for n, p in sig.parameters.items() if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)} | {'self', 'cls'}
+    return [n for n in sig.parameters if n not in skip and not (d.get(n) or {}).get('docment')]
+
+def kwargs_misfiled(f) -> bool:
+    "True when the comment on the `**kwargs` line is what `docments` reports as the return value's."
+    try: src, d = inspect.getsource(f), docments(f, full=True)
+    except (OSError, TypeError): return False
+    m = re.search(r'\*\*\w+[^#\n]*#\s*(.+)', src)
+    ret = (d.get('return') or {}).get('docment')
+    return bool(m and ret and ret.strip() == m.group(1).strip())
+
+PROTOCOL = {'forward', 'extra_repr', 'hook_fn'}      # called by PyTorch or by hooks, documented by their class
+
+def own_methods(cls, exempt=()) -> dict:
+    "Public methods defined in the body of `cls` (not inherited, not properties), less the names in `exempt`."
+    return {n: v for n, v in vars(cls).items() if not n.startswith('_') and inspect.isfunction(v) and n not in exempt}
+
+def notebook_of(mod) -> str:
+    "The text of the notebook a module was exported from."
+    m = re.search(r'File to edit: (\S+\.ipynb)', Path(mod.__file__).read_text())
+    return (Path(mod.__file__).parent/m.group(1)).read_text() if m else ''
+
+def patched(f) -> bool:
+    try: return inspect.getsource(f).lstrip().startswith('@patch')
+    except (OSError, TypeError): return False
+
+def check(package:str='fastlessons') -> list[str]:
+    pkg = importlib.import_module(package)
+    events = set(getattr(importlib.import_module(f'{package}.callback'), 'EVENTS', ()))
+    problems = []
+    names = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith('_') and m.name != 'all')
+    for name in names:
+        mod = importlib.import_module(f'{package}.{name}')
+        nb = notebook_of(mod)
+        for sym in getattr(mod, '__all__', []):
+            obj = getattr(mod, sym)
+            if getattr(obj, '__module__', None) != mod.__name__: continue          # re-exported from elsewhere
+            where = f'{name}.{sym}'
+            if inspect.isfunction(obj):
+                fs = {where: obj}
+            elif inspect.isclass(obj):
+                fs = {where: obj.__init__} if '__init__' in vars(obj) else {}
+                for mn, mf in own_methods(obj).items(): fs[f'{where}.{mn}'] = mf   # every method's parameters documented
+                for mn, mf in own_methods(obj, events | PROTOCOL).items():
+                    if not patched(mf) and f'show_doc({sym}.{mn})' not in nb.replace('\\"', '"'):
+                        problems.append(f'{where}.{mn}: a public method with no docs entry: add `show_doc({sym}.{mn})` to its notebook')
+                if not inspect.getdoc(obj): problems.append(f'{where}: no docstring')
+            else: continue
+            for w, f in fs.items():
+                if w.endswith('__init__') or w == where and inspect.isclass(obj): w = where
+                miss = params_missing(f)
+                if miss: problems.append(f"{w}: parameter(s) {', '.join(miss)} without a docments comment (`name:type, # what it is`)")
+                if kwargs_misfiled(f): problems.append(f"{w}: the **kwargs comment is filed as the return value: give the return "
+                                                       "its own comment (`) -> T: # what it is`)")
+                if inspect.isfunction(obj) and not inspect.getdoc(f): problems.append(f'{w}: no docstring')
+    all_src = Path(importlib.import_module(f'{package}.all').__file__).read_text()
+    if re.search(rf'^from ({package})?\.\w+ import \*', all_src, re.M): problems.append('all.py lists modules: it must find them')
+    star = set(importlib.import_module(f'{package}.all').__all__)
+    fixtures = set(getattr(importlib.import_module(f'{package}.testing'), '__all__', [])) & star
+    if fixtures: problems.append(f"the star import brings test fixtures: {sorted(fixtures)}")
+    return problems
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(); ap.add_argument('--package', default='fastlessons')
+    a = ap.parse_args()
+    probs = check(a.package)
+    for p in probs: print(p)
+    print(f'check_rules: {len(probs)} problem(s)')
+    sys.exit(1 if probs else 0)
