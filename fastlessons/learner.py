@@ -5,7 +5,7 @@
 # %% ../nbs/02_learner.ipynb #82a5d66f
 from __future__ import annotations
 import math, time, contextlib, warnings
-from copy import copy, deepcopy
+from copy import deepcopy
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
@@ -14,9 +14,9 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from torch.utils.data import DataLoader, Dataset, TensorDataset
 from fastprogress.fastprogress import master_bar, progress_bar, format_time
 from fastcore.basics import patch
+from .loaders import DataLoaders, TensorLoader  # noqa: F401 (the old import path `fastlessons.learner` keeps working)
 from .core import default_device, to_device, listify, set_lrs, atomic_write
 from .callback import (Callback, LossNotFiniteError, CancelFitException, CancelEpochException, CancelTrainException,
                                   CancelValidException, CancelBatchException)
@@ -26,87 +26,7 @@ from .schedule import (ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_
                                   LRFinder, suggest_lr, plot_lr_find, TimeBudget)
 
 # %% auto #0
-__all__ = ['DataLoaders', 'TensorLoader', 'accuracy', 'mse', 'rmse', 'metric_name', 'fit', 'Learner', 'Recorder',
-           'ProgressCallback', 'check_state']
-
-# %% ../nbs/02_learner.ipynb #12bb8f0f
-class DataLoaders:
-    "A train and a validation iterable of `(x, y)` batches."
-    def __init__(self,
-        train:Iterable, # training batches, iterated once an epoch
-        valid:Iterable|None=None, # validation batches; None: no validation
-    ): self.train, self.valid = train, valid
-
-    @classmethod
-    def from_dsets(cls,
-        train_ds:Dataset, # training set of `(x, y)` items
-        valid_ds:Dataset|None=None, # validation set
-        bs:int=64, # batch size (validation uses twice this)
-        shuffle:bool=True, # shuffle the training set every epoch
-        num_workers:int=0, # worker processes; 0 loads in the main process (best for in-memory tensors)
-        **kwargs, # passed on to both `DataLoader`s
-    ) -> DataLoaders:
-        "`DataLoaders` from two data sets."
-        return cls(DataLoader(train_ds, bs, shuffle=shuffle, num_workers=num_workers, **kwargs),
-                   DataLoader(valid_ds, bs*2, shuffle=False, num_workers=num_workers, **kwargs) if valid_ds is not None else None)
-
-    @classmethod
-    def from_tensors(
-        cls,
-        x_train:Tensor, # training inputs
-        y_train:Tensor, # training targets
-        x_valid:Tensor|None=None, # validation inputs
-        y_valid:Tensor|None=None, # validation targets
-        **kwargs, # passed to `from_dsets` (`bs`, `shuffle`, ...)
-    ) -> DataLoaders:
-        "`DataLoaders` from tensors (`TensorDataset`s)."
-        return cls.from_dsets(TensorDataset(x_train, y_train),
-                              TensorDataset(x_valid, y_valid) if x_valid is not None else None, **kwargs)
-
-# %% ../nbs/02_learner.ipynb #057c3e0c
-class TensorLoader:
-    "Batches of tensors (or of tuples of tensors in `xs`) sliced straight from memory, optionally shuffled."
-    def __init__(self,
-        xs:Tensor|tuple, # inputs: a tensor, or a tuple of tensors (several model inputs) with the same first dimension
-        y:Tensor, # targets
-        bs:int=64, # batch size
-        shuffle:bool=False, # a new random order every epoch
-        drop_last:bool=False, # drop a last, smaller batch
-        seed:int|None=None, # seed of the shuffling generator
-    ):
-        n = len(y)
-        for x in listify(xs):
-            if len(x) != n: raise ValueError(f"TensorLoader: an input has {len(x)} rows but y has {n}; they must match")
-        self.xs, self.y, self.bs, self.shuffle, self.drop_last = xs, y, bs, shuffle, drop_last
-        self.gen = torch.Generator().manual_seed(seed) if seed is not None else None
-        self.rank, self.world_size, self.train = 0, 1, True
-
-    def shard(self,
-        rank:int, # this process's rank
-        world_size:int, # number of processes
-        train:bool=True, # training: batches line up across ranks; validation: every item exactly once
-    ) -> TensorLoader:
-        "This rank's part: of each global batch of `bs*world_size` rows (the same shuffled order on every rank), rows `rank*bs` on."
-        s = copy(self); s.rank, s.world_size, s.train = rank, world_size, train
-        return s
-
-    def _batches(self) -> list[tuple[int, int]]:
-        "(start, stop) of this rank's rows in the epoch's order, for each batch."
-        n, gbs, out = len(self.y), self.bs*self.world_size, []
-        for g in range(0, n, gbs):
-            m = min(gbs, n - g)
-            if self.drop_last and m < gbs: break
-            lo, hi = g + self.rank*self.bs, min(g + (self.rank + 1)*self.bs, n)
-            if self.train and self.world_size > 1 and m <= (self.world_size - 1)*self.bs: break   # some rank would get nothing
-            if lo < hi: out.append((lo, hi))
-        return out
-    def __len__(self): return len(self._batches())
-    def __iter__(self):
-        idx = torch.randperm(len(self.y), generator=self.gen) if self.shuffle else None
-        for lo, hi in self._batches():
-            b = idx[lo:hi] if idx is not None else slice(lo, hi)
-            x = tuple(o[b] for o in self.xs) if isinstance(self.xs, tuple) else self.xs[b]
-            yield x, self.y[b]
+__all__ = ['accuracy', 'mse', 'rmse', 'metric_name', 'fit', 'Learner', 'Recorder', 'ProgressCallback', 'check_state']
 
 # %% ../nbs/02_learner.ipynb #f61ca214
 def accuracy(

@@ -10,7 +10,7 @@ from fastcore.basics import patch
 import numpy as np
 import torch
 from torch import Tensor
-from .learner import DataLoaders, TensorLoader
+from .loaders import DataLoaders, TensorLoader
 
 # %% auto #0
 __all__ = ['Vocab', 'undo_mojibake', 'split_lines', 'window_data', 'seq_data', 'char_dls', 'LMLoader', 'lm_dls']
