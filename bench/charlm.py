@@ -21,7 +21,7 @@ from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
 from fastlessons.awd import AWD_DROPOUTS
 from fastlessons.text_learner import text_learner
-from fastlessons.fast_cifar import Lookahead
+from fastlessons.optim import Lookahead
 
 class EMA(Lookahead):
     "`Lookahead(pull=False)`: an average of the weights beside them, which the model takes at the end; keeps the live weights too."
