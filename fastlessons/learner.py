@@ -62,19 +62,19 @@ def _call(model, xb): return model(*xb) if isinstance(xb, (tuple, list)) else mo
 def fit(
     model:nn.Module, # the model to train
     dls:DataLoaders, # `dls.train` and `dls.valid`: iterables of `(x, y)` batches
-    epochs:int, # passes over the training set
+    n_epochs:int, # passes over the training set
     opt:torch.optim.Optimizer, # an optimizer over `model`'s parameters
-    loss_fn:Callable, # `loss_fn(pred, target)` -> scalar tensor
+    loss_func:Callable, # `loss_func(pred, target)` -> scalar tensor
     metrics:list|None=None, # `metric(pred, target)` functions, averaged over the validation set
     print_it:bool=True, # print a line per epoch, as the lesson's `fit` did
 ) -> list[list[float]]:
-    "The lesson's bare training loop: `epochs` passes of forward, loss, backward, step; a validation pass after each."
+    "The lesson's bare training loop: `n_epochs` passes of forward, loss, backward, step; a validation pass after each."
     device, hist = next(model.parameters()).device, []
-    for epoch in range(epochs):
+    for epoch in range(n_epochs):
         model.train(); tot, n = 0., 0
         for i, (xb, yb) in enumerate(dls.train):
             xb, yb = to_device((xb, yb), device)
-            loss = loss_fn(_call(model, xb), yb)
+            loss = loss_func(_call(model, xb), yb)
             if not math.isfinite(loss.item()):
                 raise LossNotFiniteError(f"fit: the loss became {loss.item()} at epoch {epoch}, batch {i}: lower the learning rate")
             opt.zero_grad()          # gradients accumulate in .grad: clear last batch's before this backward
@@ -87,7 +87,7 @@ def fit(
             with torch.no_grad():
                 for xb, yb in dls.valid:
                     xb, yb = to_device((xb, yb), device); pred = _call(model, xb)
-                    for j, f in enumerate([loss_fn] + listify(metrics)): sums[j] += float(f(pred, yb))*len(yb)
+                    for j, f in enumerate([loss_func] + listify(metrics)): sums[j] += float(f(pred, yb))*len(yb)
                     nv += len(yb)
             row += [s/nv for s in sums]
         hist.append(row)

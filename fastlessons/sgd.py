@@ -150,14 +150,14 @@ def nll_2018(y_hat, # predicted probabilities of label 1
 
 def fit_logistic(x, # inputs
                  labels, # 0 or 1 per input
-                 loss_fn=nll, # loss of `(probabilities, labels)`
+                 loss_func=nll, # loss of `(probabilities, labels)`
                  a0:float=0., # starting slope
                  b0:float=0., # starting intercept
                  lr:float=1e-2, # learning rate (the lesson's)
                  n_steps:int=3000, # steps on all the points (the lesson's)
                  every:int=500, # record the accuracy every `every` steps
                 ) -> tuple[float, float, list]:
-    "Fit `sigmoid(a*x + b)` to binary `labels` by gradient descent on `loss_fn`; return `a`, `b` and the accuracies."
+    "Fit `sigmoid(a*x + b)` to binary `labels` by gradient descent on `loss_func`; return `a`, `b` and the accuracies."
     x, labels = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(labels, dtype=torch.float32)
     a, b = torch.tensor(float(a0), requires_grad=True), torch.tensor(float(b0), requires_grad=True)
     accs = []
@@ -165,6 +165,6 @@ def fit_logistic(x, # inputs
         y_hat = torch.sigmoid(lin(a, b, x))
         if t % every == 0: accs.append(((y_hat > 0.5).float() == labels).float().mean().item())
         if t == n_steps: break
-        loss_fn(y_hat, labels).backward()
+        loss_func(y_hat, labels).backward()
         sgd_step([a, b], lr)
     return a.item(), b.item(), accs
