@@ -14,7 +14,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from .core import to_np
-from .learner import DataLoaders, TensorLoader
+from .loaders import DataLoaders, TensorLoader
 
 # %% auto #0
 __all__ = ['Ratings', 'load_ratings', 'synth_ratings', 'sigmoid_range', 'EmbeddingDot', 'EmbeddingDotBias', 'EmbeddingNet',
@@ -24,14 +24,16 @@ __all__ = ['Ratings', 'load_ratings', 'synth_ratings', 'sigmoid_range', 'Embeddi
 # %% ../nbs/05_collab.ipynb #f38dcc17
 @dataclass
 class Ratings:
-    "Ratings with contiguous user/movie indices, a train/valid split, and the movies table."
-    df:pd.DataFrame # columns userId, movieId, rating (+ others), and user, movie: contiguous indices
-    movies:pd.DataFrame # movieId, title, genres (+ movie: the index), for the movies that have ratings
+    "Ratings with contiguous user/movie indices, a train/valid split, and the movies (items) table."
+    df:pd.DataFrame # columns userId, movieId, rating (the table's user, item and rating columns, renamed) + others, and user, movie: contiguous indices
+    movies:pd.DataFrame # movieId, title (+ genres, others, and movie: the index), for the movies that have ratings
     train_idx:np.ndarray # rows of `df` for training
     valid_idx:np.ndarray # rows of `df` for validation
     user_ids:np.ndarray # user index -> original userId
     movie_ids:np.ndarray # movie index -> original movieId
     report:dict = field(default_factory=dict) # what was dropped, and why
+    names:dict = field(default_factory=lambda: dict(user='userId', item='movieId', rating='rating', title='title')) # the table's own column names (title None: no items table)
+    rating_range:tuple[float,float]|None = None # the allowed ratings: the range given, else the data's (min, max)
     @property
     def n_users(self) -> int: return len(self.user_ids)
     @property
@@ -57,13 +59,33 @@ class Ratings:
         return DataLoaders(TensorLoader((xu, xm), y, bs, shuffle=True, seed=seed), TensorLoader((vu, vm), vy, bs*4))
 
 # %% ../nbs/05_collab.ipynb #4e8f076d
+def _renamed(t:pd.DataFrame, cols:dict, what:str) -> pd.DataFrame:
+    "`t` with its columns `cols` renamed to `cols[c]`; an error names a missing column, or one in the way of the inside names."
+    for c in cols:
+        if c not in t.columns: raise ValueError(f"the {what} table has no column {c!r}; it has {list(t.columns)}: name yours with user=, item=, rating= (or title=)")
+    inside = set(cols.values()) | ({'user', 'movie'} if what == 'ratings' else {'movie'})
+    clash = [c for c in t.columns if c in inside and c not in cols]
+    if clash: raise ValueError(f"the {what} table has a column {clash[0]!r} besides the ones chosen ({list(cols)}); Ratings uses that name inside: rename or drop it")
+    return t.rename(columns=cols)
+
+def _check_range(v:pd.Series, lo:float, hi:float, what:str, fix:str):
+    "Raise a ValueError saying how many of the ratings `v` lie outside `(lo, hi)`, the data's range, and what to pass."
+    out = int(((v < lo) | (v > hi)).sum())
+    if out: raise ValueError(f"{out:,} of {len(v):,} ratings lie outside {what}=({lo:g}, {hi:g}): the data's ratings run from "
+                             f"{v.min():g} to {v.max():g}. {fix}")
+
+# %% ../nbs/05_collab.ipynb #e8261213
 def load_ratings(
     ratings:pd.DataFrame|Path|str, # a DataFrame, or the MovieLens folder (with ratings.csv and movies.csv)
-    movies:pd.DataFrame|None=None, # the movies table (movieId, title, genres); read from the folder if None
-    val_pct:float=0.2, # fraction of ratings held out for validation
+    movies:pd.DataFrame|None=None, # the movies (items) table: the item column and a title column; read from the folder if None
+    valid_pct:float=0.2, # fraction of ratings held out for validation
     seed:int=42, # seed of the split
-    rating_range:tuple[float,float]=(0.5, 5.), # allowed ratings; others are dropped and reported
+    rating_range:tuple[float,float]|None=None, # allowed ratings; one outside is an error, not a drop. None: the data's own range
     verbose:bool=True, # warn with the report when rows were dropped
+    user:str='userId', # the column of user ids
+    item:str='movieId', # the column of item ids, in `ratings` and in `movies`
+    rating:str='rating', # the column of ratings (numbers)
+    title:str='title', # the column of item names in `movies`
 ) -> Ratings:
     "Ratings with contiguous indices and a seeded random validation split; bad rows are dropped and reported."
     if not isinstance(ratings, pd.DataFrame):
@@ -71,28 +93,36 @@ def load_ratings(
         for f in ('ratings.csv', 'movies.csv'):
             if not (folder/f).is_file(): raise FileNotFoundError(f"{folder/f} is missing: pass the MovieLens folder, e.g. get_data('ml-latest-small')")
         ratings, movies = pd.read_csv(folder/'ratings.csv'), pd.read_csv(folder/'movies.csv')
-    for col in ('userId', 'movieId', 'rating'):
-        if col not in ratings.columns: raise ValueError(f"the ratings table has no column {col!r}; it has {list(ratings.columns)}")
-    df, report = ratings.copy(), {'rows read': len(ratings)}
+    names = dict(user=user, item=item, rating=rating, title=title if movies is not None else None)
+    df, report = _renamed(ratings, {user: 'userId', item: 'movieId', rating: 'rating'}, 'ratings'), {'rows read': len(ratings)}
+    if movies is not None: movies = _renamed(movies, {item: 'movieId', title: 'title'}, 'items')
+    no_id = df.userId.isna() | df.movieId.isna()
+    if no_id.any(): raise ValueError(f"{int(no_id.sum()):,} rows have no user or item id (columns {user!r}, {item!r}): drop or fill them first")
+    try: df['rating'] = pd.to_numeric(df.rating)
+    except (ValueError, TypeError) as e: raise ValueError(f"the rating column {rating!r} is not numeric: {e}") from None
     if movies is not None:
         known = df.movieId.isin(movies.movieId)
         report['movie not in movies table'] = int((~known).sum()); df = df[known]
-    bad = df.rating.isna() | (df.rating < rating_range[0]) | (df.rating > rating_range[1])
-    report['rating missing or out of range'] = int(bad.sum()); df = df[~bad]
+    missing = df.rating.isna()         # out of range is an error (below), so this key counts missing ratings only
+    report['rating missing or out of range'] = int(missing.sum()); df = df[~missing]
+    if rating_range is not None:
+        lo, hi = df.rating.min(), df.rating.max()
+        _check_range(df.rating, *rating_range, 'rating_range', f"Pass rating_range=({lo:g}, {hi:g}), or None for the data's own range")
     dup = df.duplicated(['userId', 'movieId'], keep='last')
     report['duplicate (user, movie), earlier copies'] = int(dup.sum()); df = df[~dup]
     report['rows kept'] = len(df)
+    if not len(df): raise ValueError(f'no ratings are left: {report}')
     if verbose and any(v for k, v in report.items() if k not in ('rows read', 'rows kept')):
         warnings.warn('load_ratings dropped rows: ' + ', '.join(f'{k}: {v}' for k, v in report.items()))
     df = df.reset_index(drop=True)
     user_ids, df['user'] = np.unique(df.userId.values, return_inverse=True)
     movie_ids, df['movie'] = np.unique(df.movieId.values, return_inverse=True)
-    perm = np.random.default_rng(seed).permutation(len(df)); n_val = int(round(val_pct*len(df)))
+    perm = np.random.default_rng(seed).permutation(len(df)); n_val = int(round(valid_pct*len(df)))
     if movies is None: movies = pd.DataFrame({'movieId': movie_ids, 'title': [str(i) for i in movie_ids], 'genres': ''})
-    movies = movies[movies.movieId.isin(movie_ids)].copy()
+    movies = movies[movies.movieId.isin(movie_ids)].drop_duplicates('movieId').copy()
     movies['movie'] = np.searchsorted(movie_ids, movies.movieId.values)
     return Ratings(df, movies.sort_values('movie').reset_index(drop=True), np.sort(perm[n_val:]), np.sort(perm[:n_val]),
-                   user_ids, movie_ids, report)
+                   user_ids, movie_ids, report, names, rating_range or (float(df.rating.min()), float(df.rating.max())))
 
 # %% ../nbs/05_collab.ipynb #6a3a874c
 def synth_ratings(n_users:int=200, # number of users

@@ -64,15 +64,17 @@ def collab_learner(
     split_seed:int=42, # seed of the validation split, kept apart from `seed` so that every seed is scored on the same ratings
     bs:int=256, # training batch size
     lr:float=5e-3, # peak learning rate, used by `fit_one_cycle(n)` when none is given
-    wd:float=0.3, # decoupled weight decay (AdamW's rule, applied by the `Learner`)
+    wd:float=0.31, # decoupled weight decay (AdamW's rule, applied by the `Learner`): the decay the recipe was measured with
     items:pd.DataFrame|Path|str|None=None, # the items' names: a table (or file) with the `item` column and a `title` column
     title:str='title', # the column of `items` that names each item
     rating_range:tuple[float,float]|None=None, # allowed ratings; one outside is an error. None: the data's range
     verbose:bool=True, # warn when rows were dropped (missing ratings, duplicates, items not in `items`)
     **kwargs, # to `Learner`: device, progress, cbs, metrics, loss_func, opt_func...
-) -> CollabLearner:
+) -> CollabLearner: # a `CollabLearner`, ready to `fit_one_cycle`
     "`EmbeddingDotBias` on any table of (user, item, rating), with the recipe measured on MovieLens: the lessons in one line."
-    if isinstance(df, (str, Path)) and Path(df).is_file(): df = read_table(df)
+    if isinstance(df, (str, Path)):
+        if Path(df).is_file(): df = read_table(df)
+        elif not Path(df).is_dir(): raise FileNotFoundError(f"{df} is neither a file nor a folder: pass a CSV/TSV file of ratings, a MovieLens folder, or a DataFrame")
     if isinstance(items, (str, Path)): items = read_table(items)
     r = load_ratings(df, items, valid_pct, split_seed, rating_range, verbose, user=user, item=item, rating=rating, title=title)
     if y_range is None: y_range = default_y_range(r.df.rating)
