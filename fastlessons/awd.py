@@ -275,7 +275,7 @@ def charlm_learner(
     mixed_precision:str|None='auto', # 'auto': bf16 on CUDA; on a CPU what `choose_lstm_step` finds fastest; 'bf16'; None: float32
     seed:int=0, # seeds the model and the batches' lengths
     cbs:list|None=None, # more callbacks
-    cls:type=Learner, # the class of the learner built (`text_learner` passes its `CharLMLearner`)
+    learner_cls:type=Learner, # the class built: `Learner`, or a subclass (`text_learner` builds a `CharLMLearner`)
     **kwargs # the dropouts of `AWDCharLSTM` (default `AWD_DROPOUTS`), and `Learner`'s (device, progress, ...)
 ) -> Learner: # the learner, ready to `fit_budget` or `fit_one_cycle`
     "A `Learner` for the lesson's 2-layer character LSTM on `trn`, validated on `val`, with the AWD or the lesson recipe."
@@ -298,7 +298,7 @@ def charlm_learner(
     if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, lstm_impl=choice['lstm_impl'], **ps), [RNNRegularizer(ar, tar)]
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
     sched = [TimeBudget(budget, moms=moms)] if budget else []
-    learn = cls(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
+    learn = learner_cls(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
                 cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, **kwargs)
     learn.lstm_choice = choice                          # what trains how, and why (the benchmarks print it)
     return learn

@@ -102,6 +102,6 @@ def text_learner(
         raise ValueError(f"the text is too short for a language model: {len(trn):,} training and {len(val):,} validation characters "
                          f"with bptt={bptt}; give at least {8*bptt:,} and {2*bptt:,} (more lines), or a smaller bptt")
     if bs is None: bs = max(1, min(128 if recipe == 'awd' else 64, len(trn)//(8*bptt)))   # at least 8 steps an epoch
-    learn = charlm_learner(vocab, trn, val, recipe, budget=budget, bs=bs, bptt=bptt, cls=CharLMLearner, **kwargs)
+    learn = charlm_learner(vocab, trn, val, recipe, budget=budget, bs=bs, bptt=bptt, learner_cls=CharLMLearner, **kwargs)
     learn.vocab, learn.train_text, learn.valid_text = vocab, trn, val
     return learn
