@@ -121,8 +121,8 @@ def forward(self:ScanLSTM,
         b = getattr(self, f'bias_ih_l{l}') + getattr(self, f'bias_hh_l{l}')
         xp = _mm(inp.reshape(bs*sl, -1), w_ih, dt).view(bs, sl, 4*H) + b   # every step's input projection: one product
         h, c, outs = hx[0][l].float(), hx[1][l].float(), []
-        for t in range(sl):
-            i, f, g, o = (xp[:, t] + _mm(h, w_hh, dt)).chunk(4, 1)       # PyTorch's gate order: input, forget, cell, output
+        for xt in xp.unbind(1):                                           # (bs, 4H) each; one backward for all (not a zeroed copy per step)
+            i, f, g, o = (xt + _mm(h, w_hh, dt)).chunk(4, 1)              # PyTorch's gate order: input, forget, cell, output
             c = torch.sigmoid(f)*c + torch.sigmoid(i)*torch.tanh(g)
             h = torch.sigmoid(o)*torch.tanh(c)
             outs.append(h)
