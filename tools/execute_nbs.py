@@ -12,6 +12,7 @@ with the hardware (CPU model and threads, or the GPU) and the time taken. Then r
 `--keep-slow` runs every cell except the `#|slow` ones: those keep the outputs (if any) of their
 earlier run (they are not run, so nothing after them may need their variables), and the footer says which cells
 kept outputs from which earlier run. For a page whose long trainings took half an hour, when only short cells changed.
+`--rerun TEXT` (repeatable, with `--keep-slow`) runs the slow cells whose source contains TEXT as well.
 """
 import os, platform, re, sys, time
 from pathlib import Path
@@ -32,14 +33,15 @@ def cpu_model():
 
 def is_slow(c): return c.cell_type == 'code' and re.search(r'^\s*#\s*\|\s*slow\b', c.source, re.M)
 
-def main(paths, keep_slow=False):
+def main(paths, keep_slow=False, rerun=()):
     os.environ.setdefault('FASTLESSONS_FULL', '1')
     cuda = has_cuda()
     for p in map(Path, paths):
         nb = nbformat.read(p, as_version=4)
         skipped = {id(c): c.source for c in nb.cells
                    if c.cell_type == 'code' and not cuda and re.search(r'^\s*#\s*\|\s*gpu\b', c.source, re.M)}
-        kept = {id(c): (c.source, c.outputs) for c in nb.cells if keep_slow and is_slow(c) and id(c) not in skipped}
+        kept = {id(c): (c.source, c.outputs) for c in nb.cells if keep_slow and is_slow(c) and id(c) not in skipped
+                and not any(r in c.source for r in rerun)}
         for c in nb.cells:
             if id(c) in skipped or id(c) in kept: c.source = 'pass'    # run nothing; the source comes back after execution
         old = [c.source for c in nb.cells if c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:')]
@@ -55,10 +57,14 @@ def main(paths, keep_slow=False):
         nb.cells.append(nbformat.v4.new_markdown_cell(
             f"*Outputs on this page: executed {time.strftime('%Y-%m-%d')} on {dev}, in {dt/60:.1f} minutes"
             f"{'; cells that need CUDA were skipped' if skipped else ''}"
-            f"{f'; the {len(kept)} long (`slow`) cells were not re-run and keep the outputs of the run below' if kept else ''}.*"
+            f"{f'; {len(kept)} long (`slow`) cells were not re-run and keep the outputs of the run below' if kept else ''}.*"
             + (''.join(f"\\\n{o.strip('*').replace('Outputs on this page: executed', 'Earlier run: executed')}" for o in old[:1]) if kept else '')))
         nbformat.write(nb, p); print(f'{p}: {dt:.0f}s')
 
 if __name__ == '__main__':
-    args = sys.argv[1:]
-    main([a for a in args if a != '--keep-slow'], keep_slow='--keep-slow' in args)
+    args, rerun, paths = sys.argv[1:], [], []
+    while args:
+        a = args.pop(0)
+        if a == '--rerun': rerun.append(args.pop(0))
+        elif a != '--keep-slow': paths.append(a)
+    main(paths, keep_slow='--keep-slow' in sys.argv, rerun=rerun)
