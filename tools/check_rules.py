@@ -10,9 +10,10 @@
    (methods added with `@patch` in an exported cell get one from nbdev; callback events, `forward`, `extra_repr`
    and hook functions are documented by their class).
 4. `all.py` keeps no list of modules, and the star import brings no test fixture (`fastlessons.testing`).
+5. One test call per line in the notebooks' test cells: no `test_eq(a, b); test_eq(c, d)`.
 Prints one line per problem and exits 1 if there is any.
 """
-import argparse, importlib, inspect, pkgutil, re, sys
+import argparse, importlib, inspect, io, json, pkgutil, re, sys, tokenize
 from pathlib import Path
 from fastcore.docments import docments
 
@@ -46,6 +47,29 @@ def notebook_of(mod) -> str:
 def patched(f) -> bool:
     try: return inspect.getsource(f).lstrip().startswith('@patch')
     except (OSError, TypeError): return False
+
+def joined_tests(nbs:Path) -> list[str]:
+    "Lines of test cells where a top-level ';' joins a test call (`test_*` or `assert`) to another statement."
+    out = []
+    for f in sorted(nbs.glob('*.ipynb')):
+        if f.name.startswith('_'): continue
+        for c in json.loads(f.read_text())['cells']:
+            src = ''.join(c['source'])
+            if c['cell_type'] != 'code' or src.lstrip().startswith(('#| export', '#| exports')): continue
+            for line in src.splitlines():
+                if ';' not in line: continue
+                try: toks = list(tokenize.generate_tokens(io.StringIO(line.strip() + '\n').readline))
+                except (tokenize.TokenError, SyntaxError): continue
+                depth, stmts, cur = 0, [], ''
+                for t in toks:
+                    if t.type == tokenize.OP and t.string in '([{': depth += 1
+                    if t.type == tokenize.OP and t.string in ')]}': depth -= 1
+                    if t.type == tokenize.OP and t.string == ';' and depth == 0: stmts.append(cur); cur = ''
+                    elif t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.COMMENT): cur += t.string + ' '
+                stmts.append(cur)
+                if len(stmts) > 1 and any(re.match(r'(test_\w+|assert)\b', st.strip()) for st in stmts):
+                    out.append(f'{f.name}: one test call per line, not joined by ";": {line.strip()[:90]}')
+    return out
 
 def check(package:str='fastlessons') -> list[str]:
     pkg = importlib.import_module(package)
@@ -81,6 +105,8 @@ def check(package:str='fastlessons') -> list[str]:
     star = set(importlib.import_module(f'{package}.all').__all__)
     fixtures = set(getattr(importlib.import_module(f'{package}.testing'), '__all__', [])) & star
     if fixtures: problems.append(f"the star import brings test fixtures: {sorted(fixtures)}")
+    nbs = Path(pkg.__file__).parent.parent/'nbs'
+    if nbs.is_dir(): problems += joined_tests(nbs)
     return problems
 
 if __name__ == '__main__':
