@@ -88,7 +88,7 @@ def run(recipe, a, x, y, tx, ty, load_s, decoded):
     t1 = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr):
         if a.epochs: learn.fit_one_cycle(a.epochs, lr=learn.base_lrs, **sched)
-        else: learn.fit(1000)
+        else: learn.fit_budget()
     test_acc = learn.recorder.values[-1][2]
     t2 = time.perf_counter()
     p, t = learn.tta(learn.dls.valid, augs=augs)
@@ -139,7 +139,7 @@ def main():
     path = get_data('cifar10')
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(buf := io.StringIO()):
-        x, y, classes = load_image_folder(path, 'train'); tx, ty, _ = load_image_folder(path, 'test')
+        x, y, classes = load_image_folder(path, 'train'); tx, ty, _ = load_image_folder(path, 'test', classes=classes)
     load_s = time.perf_counter() - t0
     decoded = 'decoded' in buf.getvalue(); print(buf.getvalue(), end='', file=sys.stderr)
     previous = {'muon': 'air', 'air': 'fastnet', 'resnet2': 'fastnet'}

@@ -221,14 +221,15 @@ def cifar_learner(
     dls:DataLoaders, # batches of uint8 images, as `image_dls` makes them
     stats:tuple[Tensor, Tensor], # channel means and standard deviations of the training images (`channel_stats`)
     lr:float=4e-3, # AdamW's peak learning rate (for `fit_one_cycle`, or with a `TimeBudget`)
-    wd:float=0.05, # decoupled weight decay
+    wd:float=0.06, # decoupled weight decay (0.06: what this page's runs used, 0.05 asked and AdamW's own 0.01 before the Learner took charge)
     pad_mode:str='constant', # the augmentation's padding: 'constant' (zeros) or 'reflect'
     cbs:list|None=None, # more callbacks, e.g. `TimeBudget(seconds)`
-    **kwargs, # passed on to `Learner` (device, progress, mixed_precision, ...)
-) -> Learner:
+    learner_cls:type=Learner, # the class built: `Learner`, or a subclass (`image_learner` builds a `ClassifierLearner`)
+    **kwargs, # passed on to `learner_cls` (device, progress, mixed_precision, ...)
+) -> Learner: # the learner, ready to `fit_one_cycle`, `fit_sgdr` or `fit_budget`
     "A `Learner` for CIFAR-10: `model` after `Normalize`, cross-entropy, AdamW, pad-crop-flip augmentation, channels-last."
-    return Learner(with_norm(model, stats), dls, F.cross_entropy, torch.optim.AdamW, lr=lr, wd=wd, metrics=accuracy,
-                   cbs=[Augment(partial(pad_crop_flip, mode=pad_mode))] + list(cbs or []), channels_last=True, **kwargs)
+    return learner_cls(with_norm(model, stats), dls, F.cross_entropy, torch.optim.AdamW, lr=lr, wd=wd, metrics=accuracy,
+                       cbs=[Augment(partial(pad_crop_flip, mode=pad_mode))] + list(cbs or []), channels_last=True, **kwargs)
 
 def resnet2_learner(
     dls:DataLoaders, # batches of uint8 images, as `image_dls` makes them
@@ -237,6 +238,6 @@ def resnet2_learner(
     p:float=0.2, # the lesson's dropout
     c:int=10, # number of classes
     **kwargs, # passed on to `cifar_learner` (lr, wd, pad_mode, cbs) and `Learner`
-) -> Learner:
+) -> Learner: # the learner, ready to fit
     "The lesson's `Resnet2(layers, c, p)` in the `cifar_learner` recipe."
     return cifar_learner(Resnet2(list(layers), c, p), dls, stats, **kwargs)

@@ -11,13 +11,13 @@ import torch.nn.functional as F
 from .core import set_seed, default_device, bf16_probe
 from .learner import Learner, Callback, accuracy
 from .schedule import TimeBudget, cos_anneal, lin_anneal
+from .optim import train_progress, Lookahead, newton_schulz, MuonSGD   # noqa: F401 (their home is optim; this path keeps working)
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 
 # %% auto #0
-__all__ = ['AIR_SCHEDULES', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'train_progress',
-           'ProgressiveResize', 'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'Lookahead',
-           'bias_groups', 'AlternatingFlip', 'air_precision', 'air_cifar_learner', 'newton_schulz', 'MuonSGD',
-           'muon_groups', 'muon_cifar_learner']
+__all__ = ['AIR_SCHEDULES', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'ProgressiveResize',
+           'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'AlternatingFlip', 'bias_groups',
+           'air_precision', 'air_cifar_learner', 'muon_groups', 'muon_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -94,14 +94,6 @@ class FastNet(nn.Sequential):
         return self
 
 # %% ../nbs/11_fast_cifar.ipynb #cfd92e85
-def train_progress(
-    learn:Learner, # a learner in the middle of `fit`
-) -> float:
-    "The fraction of training done, in [0, 1]: of the `TimeBudget` when the learner has one, else of the epochs."
-    tb = getattr(learn, 'timebudget', None)
-    if tb is not None: return min(tb.elapsed()/tb.budget, 1.)
-    return min((learn.epoch + learn.iter/max(1, learn.n_iter or 1))/learn.n_epochs, 1.)
-
 class ProgressiveResize(Callback):
     "Train on batches resized to `size` until a fraction `until` of training has passed, for each `(size, until)` of `schedule`."
     order = 6                                          # after `Augment` (5)
@@ -151,7 +143,7 @@ def fast_cifar_learner(
     resize=((24, 0.5),), # `ProgressiveResize`'s schedule; None or () trains at full size throughout
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
-) -> Learner:
+) -> Learner: # the learner, ready to fit
     "A `Learner` training `FastNet` with the recipe above."
     _check_images(x, y, x_valid)
     set_seed(seed)
@@ -187,8 +179,12 @@ class AirBlock(nn.Sequential):
 
 class Scale(nn.Module):
     "Multiply by a constant."
-    def __init__(self, s:float): super().__init__(); self.s = s
-    def forward(self, x): return x*self.s
+    def __init__(self,
+        s:float, # the constant
+    ): super().__init__(); self.s = s
+    def forward(self,
+        x:Tensor, # any tensor
+    ) -> Tensor: return x*self.s
     def extra_repr(self): return f's={self.s:g}'
 
 class AirNet(FastNet):
@@ -213,44 +209,6 @@ class AirNet(FastNet):
             with torch.no_grad(): self[-2].weight.mul_(head_std/self[-2].weight.std())
         if x_whiten is not None: self.init_whitening(x_whiten, eps)
 
-# %% ../nbs/11_fast_cifar.ipynb #2b330a36
-class Lookahead(Callback):
-    "A slow copy of the weights, `slow = a*slow + (1-a)*w` every `every` steps with `a = decay*progress**power`; the weights are pulled back to it (lookahead) or left alone (`pull=False`: an EMA); at the end of training they become it."
-    order = 20                                        # after the schedulers, before nothing that reads the weights
-    def __init__(self,
-        every:int=5, # optimizer steps between updates of the slow copy
-        decay:float=0.95**5, # the slow copy's weight at the end of training
-        power:float=3., # `a` grows as progress**power: little averaging early, more at the end
-        pull:bool=True, # True: lookahead (the weights restart from the slow copy); False: an EMA kept beside them
-    ):
-        if every < 1 or not 0 <= decay < 1: raise ValueError(f"Lookahead: every must be >= 1 and decay in [0, 1); got {every}, {decay}")
-        self.every, self.decay, self.power, self.pull = every, decay, power, pull
-    def _tensors(self) -> list[Tensor]:              # the weights and BN statistics (float tensors of the state dict)
-        return [t for t in self.learn.model.state_dict().values() if t.is_floating_point()]
-    def before_fit(self): self.slow, self.n = [t.detach().clone() for t in self._tensors()], 0
-    def after_step(self):
-        self.n += 1
-        if self.n % self.every: return
-        a = self.decay*train_progress(self.learn)**self.power
-        with torch.no_grad():
-            for s, w in zip(self.slow, self._tensors()):
-                s.lerp_(w, 1 - a)
-                if self.pull: w.copy_(s)
-    def after_train(self):
-        tb = getattr(self.learn, 'timebudget', None)
-        last = tb.used >= tb.budget if tb is not None else self.learn.epoch >= self.learn.n_epochs - 1
-        if not last: return
-        with torch.no_grad():                         # training is over: the model becomes the slow copy
-            for s, w in zip(self.slow, self._tensors()): w.copy_(s)
-
-def bias_groups(
-    model:nn.Module, # a net with BatchNorm layers
-) -> list[nn.ParameterList]:
-    "Two layer groups: the BatchNorm layers' shifts (biases), then everything else (for a separate lr and weight decay)."
-    bn = [m.bias for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.bias is not None]
-    ids = {id(p) for p in bn}
-    return [nn.ParameterList(bn), nn.ParameterList([p for p in model.parameters() if id(p) not in ids])]
-
 # %% ../nbs/11_fast_cifar.ipynb #6c66e997
 class AlternatingFlip(Callback):
     "airbench's flip: a fixed random half of the training images flipped once, then every image flipped on odd epochs."
@@ -272,6 +230,15 @@ class AlternatingFlip(Callback):
             self.learn.batch = (xb.flip(3), yb)
     def after_fit(self):
         if self.dl is not None: self.dl.xs = self.orig
+
+# %% ../nbs/11_fast_cifar.ipynb #c11f2d06
+def bias_groups(
+    model:nn.Module, # a net with BatchNorm layers
+) -> list[nn.ParameterList]:
+    "Two layer groups: the BatchNorm layers' shifts (biases), then everything else (for a separate lr and weight decay)."
+    bn = [m.bias for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.bias is not None]
+    ids = {id(p) for p in bn}
+    return [nn.ParameterList(bn), nn.ParameterList([p for p in model.parameters() if id(p) not in ids])]
 
 # %% ../nbs/11_fast_cifar.ipynb #282333b3
 AIR_SCHEDULES = {   # the lr's one cycle for `air_cifar_learner`, by name: `TimeBudget`'s (or `fit_one_cycle`'s) arguments
@@ -329,7 +296,7 @@ def air_cifar_learner(
     mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures the convolution 1.2x faster (and on CUDA); None: float32
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
-) -> Learner:
+) -> Learner: # the learner, ready to fit
     "A `Learner` training `AirNet` with airbench's recipe, fitted to a time budget."
     model, cbs, mixed_precision = _air_parts(x=x, y=y, x_valid=x_valid, seed=seed, widths=widths, frozen_scale=frozen_scale, whiten=whiten,
                                             pad=pad, pad_mode=pad_mode, flip=flip, resize=resize, budget=budget, schedule=schedule,
@@ -337,60 +304,6 @@ def air_cifar_learner(
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
                    groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, **kwargs)
-
-# %% ../nbs/11_fast_cifar.ipynb #7d34a594
-def newton_schulz(
-    g:Tensor, # a matrix (m, n): a filter bank's update, one row per output channel
-    steps:int=3, # iterations (airbench94_muon: 3; `torch.optim.Muon`: 5)
-    coefs:tuple[float, float, float]=(3.4445, -4.775, 2.0315), # a, b, c of the polynomial a*x + b*x^3 + c*x^5
-    eps:float=1e-7, # guards the division by the norm
-) -> Tensor:
-    "`g` with its singular values pushed towards 1 (about `U @ V.T` of its SVD), by a quintic Newton-Schulz iteration in bf16."
-    if g.ndim != 2: raise ValueError(f"newton_schulz expects a matrix, got shape {tuple(g.shape)}: reshape a filter bank to (out, -1) first")
-    a, b, c = coefs
-    tall = g.shape[0] > g.shape[1]
-    x = g.bfloat16().T if tall else g.bfloat16()     # iterate on the wide side: its (m, m) products are the small ones
-    x = x/(x.norm() + eps)                            # the Frobenius norm bounds the largest singular value: all are now <= 1
-    for _ in range(steps):
-        s = x @ x.T
-        x = a*x + (b*s + c*s @ s) @ x                 # each singular value v becomes a*v + b*v**3 + c*v**5
-    return x.T if tall else x
-
-# %% ../nbs/11_fast_cifar.ipynb #44d2ff48
-class MuonSGD(torch.optim.Optimizer):
-    "Nesterov SGD, except for filter banks (4-d weights): their momentum is orthogonalised (`newton_schulz`) and the bank kept at norm sqrt(out channels)."
-    def __init__(self,
-        params, # parameters or param groups; a group's `ortho` (True/False) overrides the rule "4-d weights are orthogonalised"
-        lr:float=0.24, # step size; for an orthogonalised step it is the step's length, not a multiple of the gradient
-        momentum:float=0.85, # Nesterov momentum of the plain SGD parameters
-        ortho_momentum:float=0.6, # Nesterov momentum of the orthogonalised ones
-        ns_steps:int=3, # `newton_schulz` iterations
-        renorm:bool=True, # rescale each orthogonalised weight to norm sqrt(out channels) before its step
-    ):
-        if lr < 0 or not 0 <= momentum < 1 or not 0 <= ortho_momentum < 1 or ns_steps < 1:
-            raise ValueError(f"MuonSGD: lr must be >= 0, momenta in [0, 1) and ns_steps >= 1; got {lr}, {momentum}, {ortho_momentum}, {ns_steps}")
-        super().__init__(params, dict(lr=lr, momentum=momentum, ortho_momentum=ortho_momentum, ns_steps=ns_steps, renorm=renorm, ortho=None))
-
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with torch.enable_grad(): loss = closure()
-        for pg in self.param_groups:
-            for p in pg['params']:
-                if p.grad is None: continue
-                ortho = p.ndim == 4 if pg['ortho'] is None else pg['ortho']
-                if ortho and p.ndim < 2: raise ValueError(f"MuonSGD: a {p.ndim}-d parameter {tuple(p.shape)} cannot be orthogonalised; set ortho=False for its group")
-                mom = pg['ortho_momentum'] if ortho else pg['momentum']
-                buf = self.state[p].get('momentum_buffer')
-                if buf is None: buf = self.state[p]['momentum_buffer'] = p.grad.clone()
-                else: buf.mul_(mom).add_(p.grad)
-                d = p.grad.add(buf, alpha=mom)                      # Nesterov: the gradient plus the momentum once more
-                if ortho:
-                    if pg['renorm']: p.mul_(p.shape[0]**0.5/p.norm().clamp_min(1e-12))
-                    d = newton_schulz(d.reshape(len(d), -1), pg['ns_steps']).view(p.shape)
-                p.add_(d.to(p.dtype), alpha=-pg['lr'])
-        return loss
 
 # %% ../nbs/11_fast_cifar.ipynb #02487e65
 def muon_groups(
@@ -427,7 +340,7 @@ def muon_cifar_learner(
     mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures the convolution 1.2x faster (and on CUDA); None: float32
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
-) -> Learner:
+) -> Learner: # the learner, ready to fit
     "A `Learner` training `AirNet` with airbench94_muon's recipe (`MuonSGD`), fitted to a time budget."
     if lr is None: lr = 0.24*(bs/2000)**0.5
     if min(lr, bias_lr, head_lr) <= 0 or bs < 1: raise ValueError(f"muon_cifar_learner: lr, bias_lr and head_lr must be > 0 and bs >= 1; got {lr}, {bias_lr}, {head_lr}, {bs}")

@@ -5,6 +5,7 @@
 # %% ../nbs/08_vision.ipynb #fc7cb268
 from __future__ import annotations
 import hashlib, json, os, time
+from collections import Counter
 from pathlib import Path
 import numpy as np
 import torch
@@ -14,7 +15,8 @@ import matplotlib.pyplot as plt
 from PIL import Image
 from .core import to_np, atomic_write
 from .data import DataError, IMG_EXTS, cache_dir
-from .learner import Callback, DataLoaders, TensorLoader
+from .callback import Callback
+from .loaders import DataLoaders, TensorLoader
 
 # %% auto #0
 __all__ = ['load_image_folder', 'channel_stats', 'Normalize', 'pad_crop_flip', 'flip_lr', 'shift', 'Augment', 'image_dls',
@@ -22,9 +24,10 @@ __all__ = ['load_image_folder', 'channel_stats', 'Normalize', 'pad_crop_flip', '
 
 # %% ../nbs/08_vision.ipynb #8d64ba4a
 def _listing(d:Path, classes:list[str]) -> tuple[list[list[str]], str]:
-    "Sorted image names per class folder, and a fingerprint of them (names, and each folder's modification time)."
+    "Sorted image names per class (none for a class with no folder in `d`), and a fingerprint of them and of `classes`."
     names, h = [], hashlib.sha256()
     for c in classes:
+        if not (d/c).is_dir(): names.append([]); h.update(f'{c}:absent\n'.encode()); continue   # the class list is in the key
         ns = sorted(e.name for e in os.scandir(d/c) if e.name.lower().endswith(IMG_EXTS))
         names.append(ns); h.update(f'{c}:{(d/c).stat().st_mtime_ns}:{len(ns)}\n'.encode()); h.update('\n'.join(ns).encode())
     return names, h.hexdigest()[:16]
@@ -44,18 +47,30 @@ def _npy_writer(a:np.ndarray):
         with open(t, 'wb') as fh: np.save(fh, a)
     return write
 
+def _split_classes(d:Path, classes:list[str]|None) -> list[str]:
+    "The class list for split folder `d`: its own class folders, or `classes` after checking that `d` has no others."
+    found = sorted(c.name for c in d.iterdir() if c.is_dir())
+    if classes is None:
+        if not found: raise DataError(f"{d} has no class folders: expected {d}/<class>/<images>")
+        return found
+    if unknown := [c for c in found if c not in classes]:
+        raise DataError(f"{d} has class folder(s) {unknown} that are not among the known classes {list(classes)} (the training "
+                        "split's): move those images into a known class's folder or delete them, or add the class to the "
+                        "training split too (a class with no folder in this split is fine)")
+    return list(classes)
+
 def load_image_folder(
     path:Path|str, # the data set folder, holding `split/`
     split:str='train', # the subfolder: 'train', 'test', 'valid' ...
     size:tuple[int,int]|None=None, # resize every image to (h, w); None keeps the size (all images must share it)
     cache:Path|str|None=None, # where decoded arrays go; default `cache_dir()/'decoded'`
     verbose:bool=True, # say when decoding, and how long it took
+    classes:list[str]|None=None, # label by this list (the training split's); None: this split's own class folders, sorted
 ) -> tuple[Tensor, Tensor, list[str]]:
     "Images `(n, 3, h, w)` uint8, labels `(n,)` int64 and class names of `path/split`, decoded once and cached."
     d = Path(path)/split
     if not d.is_dir(): raise DataError(f"{d} is not a folder: expected {path}/{split}/<class>/<images>")
-    classes = sorted(c.name for c in d.iterdir() if c.is_dir())
-    if not classes: raise DataError(f"{d} has no class folders: expected {d}/<class>/<images>")
+    classes = _split_classes(d, classes)
     names, fp = _listing(d, classes)        # names only: no per-file stat, so a cached array loads fast
     if not any(names): raise DataError(f"{d} holds no images ({', '.join(IMG_EXTS)})")
     key = f"{Path(path).resolve().name}-{split}-{fp}{'' if size is None else f'-{size[0]}x{size[1]}'}"
@@ -64,10 +79,11 @@ def load_image_folder(
     if fx.exists() and fy.exists() and fc.exists():
         return torch.from_numpy(np.load(fx)), torch.from_numpy(np.load(fy)), json.loads(fc.read_text())
     t0 = time.perf_counter()
-    files = [(d/c/n, i) for i, (c, ns) in enumerate(zip(classes, names)) for n in ns]
+    files = [(d/c/n, i) for i, (c, ns) in enumerate(zip(classes, names)) for n in ns]    # i: the index in `classes`
     imgs = [_decode(f, size) for f, _ in files]
-    shapes = {im.shape for im in imgs}
-    if len(shapes) > 1: raise DataError(f"images in {d} have different sizes {sorted(shapes)[:3]}...; pass size=(h, w) to resize them")
+    if len(sizes := Counter(im.shape[:2] for im in imgs)) > 1:
+        raise DataError(f"images in {d} have {len(sizes)} different sizes (h x w (count): " + ', '.join(f'{h}x{w} ({k})'
+                        for (h, w), k in sizes.most_common(4)) + f"{', ...' if len(sizes) > 4 else ''}); pass size=(h, w) to resize them all")
     x = np.ascontiguousarray(np.stack(imgs).transpose(0, 3, 1, 2))
     y = np.array([i for _, i in files], dtype=np.int64)
     cdir.mkdir(parents=True, exist_ok=True)
@@ -181,6 +197,7 @@ def show_batch(
     ncols:int=8, # images per row
     figsize_per:float=1.3, # inches per image
     title:str|None=None, # the figure's title
+    titles:list[str]|None=None, # one title per image, instead of its class name
 ):
     "Show the first `n` images (pixels 0-255, `(bs, 3, h, w)`) with their class names."
     n = min(n, len(x)); nrows = -(-n//ncols)
@@ -188,6 +205,6 @@ def show_batch(
     for i, ax in enumerate(np.array(axs).reshape(-1)):
         ax.axis('off')
         if i < n:
-            ax.imshow(to_np(x[i].float().clamp(0, 255)).transpose(1, 2, 0).astype(np.uint8)); ax.set_title(classes[int(y[i])], fontsize=8)
+            ax.imshow(to_np(x[i].float().clamp(0, 255)).transpose(1, 2, 0).astype(np.uint8)); ax.set_title(titles[i] if titles else classes[int(y[i])], fontsize=8)
     if title: fig.suptitle(title)
     return fig
