@@ -361,7 +361,7 @@ class Recorder(Callback):
     "Record losses, learning rates and metrics; always attached as `learn.recorder`."
     order = 50
     def __init__(self): self.reset()
-    def reset(self): self.losses, self.lrs, self.values, self.epoch_lines = [], [], [], []
+    def reset(self): self.losses, self.lrs, self.values, self.epoch_lines, self.epoch_ends = [], [], [], [], []
     @property
     def names(self) -> list[str]: return ['epoch', 'train_loss', 'valid_loss'] + [metric_name(m) for m in self.learn.metrics] + ['time']
     def before_fit(self): self.start_epoch = len(self.values)
@@ -385,6 +385,7 @@ class Recorder(Callback):
         tl = self.train_sum/self.train_n if self.train_n else float('nan')
         vs = [s/self.val_n for s in self.val_sums] if self.val_n else [float('nan')]*(1 + len(self.learn.metrics))
         self.values.append([tl] + vs)
+        self.epoch_ends.append(len(self.losses))          # where this epoch's batches end (epochs can differ in length)
         self.epoch_times = getattr(self, 'epoch_times', []) + [time.perf_counter() - self.t0]
         self.epoch_lines.append([str(self.learn.epoch), *[f'{v:.6f}' for v in self.values[-1]], format_time(self.epoch_times[-1])])
         self.train_n = self.val_n = 0      # so that an epoch cancelled before this callback's before_epoch records nothing
@@ -403,8 +404,9 @@ class Recorder(Callback):
         if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
         ax.plot(range(skip_start, len(self.losses)), self.losses[skip_start:], label='train (per batch)', alpha=0.7)
         if with_valid and self.values:
-            per_epoch = len(self.losses) / len(self.values)
-            ax.plot([(i+1)*per_epoch for i in range(len(self.values))], [v[1] for v in self.values], 'o-', label='valid (per epoch)')
+            ends = self.epoch_ends[-len(self.values):] if len(self.epoch_ends) >= len(self.values) else \
+                   [(i+1)*len(self.losses)/len(self.values) for i in range(len(self.values))]
+            ax.plot(ends, [v[1] for v in self.values], 'o-', label='valid (per epoch)')
         ax.set(title='Loss', xlabel='batch', ylabel='loss'); ax.legend()
         return ax
 
