@@ -15,7 +15,7 @@ Target (issue 15): validation loss at most 1.25 within 900 s of 2-thread CPU tra
 """
 import argparse, contextlib, json, sys
 import torch
-from clock import TrainClock                   # bench/clock.py
+from fastlessons.schedule import TrainClock
 from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data

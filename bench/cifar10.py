@@ -18,7 +18,7 @@ process on a 2-core machine slows it 3-4x.
 """
 import argparse, inspect, contextlib, io, json, sys, time
 import torch
-from clock import TrainClock                   # bench/clock.py
+from fastlessons.schedule import TrainClock
 from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data

@@ -14,7 +14,7 @@ from .callback import Callback, CancelFitException, CancelValidException, Cancel
 
 # %% auto #0
 __all__ = ['cos_anneal', 'lin_anneal', 'set_moms', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle',
-           'one_cycle_sched', 'one_cycle_moms', 'LRFinder', 'suggest_lr', 'plot_lr_find', 'TimeBudget']
+           'one_cycle_sched', 'one_cycle_moms', 'LRFinder', 'suggest_lr', 'plot_lr_find', 'TimeBudget', 'TrainClock']
 
 # %% ../nbs/01d_schedule.ipynb #b74412c4
 def cos_anneal(
@@ -254,3 +254,15 @@ class TimeBudget(Callback):
         if not self.learn.training: return
         y = self.learn.yb
         self.n_items += y.numel() if torch.is_tensor(y) else 1
+
+# %% ../nbs/01d_schedule.ipynb #f44b8a01
+class TrainClock(Callback):
+    "Seconds and items of training (validation excluded), for a run by epochs: `used`, `n_items`."
+    def __init__(self,
+        clock:Callable|None=None, # a function returning seconds; default `time.perf_counter`
+    ): self.clock = clock or time.perf_counter
+    def before_fit(self): self.used, self.n_items = 0., 0
+    def before_train(self): self.t0 = self.clock()
+    def after_train(self): self.used += self.clock() - self.t0
+    def after_batch(self):
+        if self.learn.training: self.n_items += self.learn.yb.numel()
