@@ -87,7 +87,7 @@ def main():
     for k in AWD_DROPOUTS: ap.add_argument(f'--{k}', type=float, default=None, help=f'awd (default {AWD_DROPOUTS[k]})')
     ap.add_argument('--ar', type=float, default=1.); ap.add_argument('--tar', type=float, default=1.)
     ap.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp32'],
-                    help="of --recipe: 'auto' is bf16 where lstm_bf16_probe measures it faster; the previous recipe of --compare stays float32, as it was")
+                    help="of --recipe: 'auto' asks choose_lstm_step (bf16 only with bf16 instructions and a step measured faster); the previous recipe of --compare stays float32, as it was")
     ap.add_argument('--bf16', action='store_true', help='the same as --precision bf16')
     ap.add_argument('--ema', type=float, default=0., help="average the weights (Lookahead(pull=False)) with this decay per update at the end; 0: no average")
     ap.add_argument('--ema_every', type=int, default=5, help='optimizer steps between updates of the average')

@@ -15,11 +15,11 @@ from .learner import Learner
 from .schedule import TimeBudget
 from .text import Vocab, lm_dls
 from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss
-from .core import default_device, bf16_probe, cpu_info, _best_time
+from .core import default_device, cpu_info, _best_time
 
 # %% auto #0
 __all__ = ['AWD_DROPOUTS', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'ScanLSTM', 'AWDCharLSTM', 'RNNRegularizer',
-           'lstm_bf16_probe', 'choose_lstm_step', 'charlm_learner']
+           'choose_lstm_step', 'charlm_learner']
 
 # %% ../nbs/13_awd_lstm.ipynb #576e4994
 class RNNDropout(nn.Module):
@@ -195,20 +195,6 @@ class RNNRegularizer(Callback):
 
 # %% ../nbs/13_awd_lstm.ipynb #4b1920db
 AWD_DROPOUTS = dict(emb_p=0.02, input_p=0.1, hidden_p=0.2, weight_p=0.35, out_p=0.15)   # measured for ~28 epochs of 128 x 32 to 64 (below)
-
-def lstm_bf16_probe(
-    n_hidden:int=512, # hidden size of the 2-layer LSTM timed
-    bs:int=128, # streams per batch (the AWD recipe's)
-    sl:int=64, # time steps (the AWD recipe's bptt)
-    reps:int=3, # timed repetitions (the fastest counts)
-    min_speedup:float=1.2, # bf16 pays when the step is at least this much faster
-    step=None, # a function of no arguments to time instead (tests)
-) -> dict:
-    "`bf16_probe` on a training step (forward and backward) of a 2-layer `nn.LSTM`: float32 against CPU bf16 autocast."
-    if step is None:
-        lstm, x = nn.LSTM(42, n_hidden, 2, batch_first=True), torch.randn(bs, sl, 42)
-        def step(): lstm(x)[0].float().pow(2).mean().backward()
-    return bf16_probe(reps, min_speedup, ops={'lstm': step}, grad=True)     # `lstm_bf16_speedup`, or `lstm_bf16_error`
 
 _BF16_FLAGS = ('avx512_bf16', 'amx_bf16')
 

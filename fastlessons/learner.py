@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_learner.ipynb #82a5d66f
 from __future__ import annotations
-import math, time, contextlib, warnings
+import math, time, contextlib, warnings, inspect
 from copy import deepcopy
 from functools import partial
 from pathlib import Path
@@ -113,7 +113,12 @@ def _own_wd_off(opt:torch.optim.Optimizer, opt_func:Callable):
         raise ValueError(f"opt_func sets weight_decay={kw['weight_decay']}, but the Learner applies weight decay itself: "
                          f"pass wd={kw['weight_decay']} to the Learner (wd_type='decoupled' is AdamW's rule, 'l2' SGD's) "
                          "and leave weight_decay out of opt_func")
+    p = inspect.signature(type(opt).__init__).parameters.get('weight_decay')
+    own = p.default if p is not None and p.default is not inspect.Parameter.empty else 0.
     for pg in [*opt.param_groups, opt.defaults]:
+        if pg.get('weight_decay', 0) not in (0, own):           # set on purpose (a lambda, or a param group's own)
+            raise ValueError(f"the optimizer was built with weight_decay={pg['weight_decay']}, but the Learner applies weight "
+                             f"decay itself: pass wd={pg['weight_decay']} to the Learner and build the optimizer without it")
         if 'weight_decay' in pg: pg['weight_decay'] = 0.
 
 # %% ../nbs/02_learner.ipynb #907445d3

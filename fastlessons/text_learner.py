@@ -4,7 +4,7 @@
 
 # %% ../nbs/13a_text_learner.ipynb #10235f04
 from __future__ import annotations
-import os
+import os, re
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -78,6 +78,9 @@ def _read_source(source:str|Path) -> str:
         try: return read_text(f)
         except UnicodeDecodeError as e:
             raise ValueError(f"{f} is not UTF-8 text ({e}); convert it, e.g. iconv -f latin1 -t utf-8 {f.name} > new.txt") from None
+    if '\n' not in source and len(source) < 260 and re.search(r'[\\/]|\.(txt|md|text|csv)$', source):
+        raise FileNotFoundError(f"{source!r} looks like a file name but there is no such file (from {os.getcwd()}): "
+                                "check the path, or pass the text itself")
     return source
 
 # %% ../nbs/13a_text_learner.ipynb #eae24a9d
