@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from .callback import Callback
 from .rnn import StatefulModel, detach_state
 from .learner import Learner
+import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .schedule import TimeBudget
 from .text import Vocab, lm_dls
 from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .core import set_seed
 from .learner import Learner, DataLoaders, mse
+import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .collab import Ratings, load_ratings, EmbeddingDotBias, _check_range
 
 # %% auto #0

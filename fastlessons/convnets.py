@@ -9,6 +9,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .learner import Learner, DataLoaders, accuracy
+import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add tta, summary, freeze ... to the Learner)
 from .vision import Normalize, Augment, pad_crop_flip, flip_lr, shift
 
 # %% auto #0

@@ -10,6 +10,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from .core import set_seed, default_device, bf16_probe
 from .learner import Learner, Callback, accuracy
+import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .schedule import TimeBudget, cos_anneal, lin_anneal
 from .optim import train_progress, Lookahead, newton_schulz, MuonSGD   # noqa: F401 (their home is optim; this path keeps working)
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats

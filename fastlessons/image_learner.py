@@ -15,6 +15,7 @@ from fastcore.basics import patch
 from .core import set_seed, to_np
 from .data import DataError
 from .learner import Learner, TensorLoader
+import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .vision import load_image_folder, channel_stats, image_dls, Augment, show_batch as show_images
 from .convnets import cifar_learner, resnet2_learner
 

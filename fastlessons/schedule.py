@@ -220,9 +220,13 @@ class TimeBudget(Callback):
         clock:Callable|None=None, # a function returning seconds; default `time.perf_counter` (tests pass a fake one)
         moms:tuple[float, float, float]|None=None, # cycle the momentum against the lr, e.g. (0.95, 0.85, 0.95); None: leave it
         anneal:Callable=cos_anneal, # the shape of both halves of the lr's cycle: `cos_anneal` or `lin_anneal`
+        items_per_s:float|None=None, # a budget of work instead of time: "seconds" are items trained / `items_per_s`, the same run on any machine
     ):
+        if clock is not None and items_per_s is not None: raise ValueError("TimeBudget takes a clock or items_per_s, not both")
+        if items_per_s is not None and not items_per_s > 0: raise ValueError(f"items_per_s={items_per_s}: it must be > 0")
         self.budget, self.pct, self.div, self.final_div, self.moms, self.anneal = budget, pct_start, div, final_div, moms, anneal
-        self.clock = clock or time.perf_counter
+        self.items_per_s, self.clock = items_per_s, clock or time.perf_counter
+    def now(self) -> float: return self.n_items/self.items_per_s if self.items_per_s else self.clock()   # the clock it reads
     def before_fit(self):
         self.used, self.n_items, self.last_t, self.step_s = 0., 0, None, 0.
         self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
@@ -232,9 +236,9 @@ class TimeBudget(Callback):
             if b is not None: pg['betas'] = b
     def before_epoch(self):
         if self.used + self.step_s > self.budget or self.used >= self.budget: raise CancelFitException   # not even one more step fits
-    def before_train(self): self.t0 = self.clock()
-    def after_train(self): self.used += self.clock() - self.t0
-    def elapsed(self) -> float: return self.used + (self.clock() - self.t0)
+    def before_train(self): self.t0 = self.now()
+    def after_train(self): self.used += self.now() - self.t0
+    def elapsed(self) -> float: return self.used + (self.now() - self.t0)
     def before_batch(self):
         if not self.learn.training: return
         t = self.elapsed()
@@ -251,7 +255,7 @@ class TimeBudget(Callback):
             set_moms(self.learn.opt, cos_anneal(mo[0], mo[1], f/self.pct) if f < self.pct else
                                      cos_anneal(mo[1], mo[2], (f - self.pct)/(1 - self.pct)))
     def after_batch(self):
-        if not self.learn.training: return
+        if not self.learn.training or self.learn.loss_value is None: return   # a batch cut before its step (this callback's stop) is not counted
         y = self.learn.yb
         self.n_items += y.numel() if torch.is_tensor(y) else 1
 
@@ -265,4 +269,4 @@ class TrainClock(Callback):
     def before_train(self): self.t0 = self.clock()
     def after_train(self): self.used += self.clock() - self.t0
     def after_batch(self):
-        if self.learn.training: self.n_items += self.learn.yb.numel()
+        if self.learn.training and self.learn.loss_value is not None: self.n_items += self.learn.yb.numel()   # steps that ran

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from fastcore.basics import patch
 from .learner import Learner
+import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .text import Vocab, split_lines
 from .rnn import sample
 from .awd import charlm_learner
