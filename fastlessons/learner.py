@@ -212,6 +212,8 @@ def _with_events(self:Learner, f, name:str, exc:type):
         raise
     finally: self.callback(f'after_{name}')
 
+
+# %% ../nbs/02_learner.ipynb #d7c2cd9e
 @patch
 def _autocast(self:Learner):
     if self.mixed_precision is None: return contextlib.nullcontext()
@@ -224,6 +226,8 @@ def _to(self:Learner, b):
         b = tuple(x.contiguous(memory_format=torch.channels_last) if isinstance(x, Tensor) and x.ndim == 4 else x for x in b)
     return b
 
+
+# %% ../nbs/02_learner.ipynb #0cf688fb
 @patch
 def _one_batch(self:Learner):
     self.loss_value = None
@@ -291,12 +295,16 @@ def _do_validate(self:Learner, dl=None):
 def _do_epoch(self:Learner):
     self._do_train(); self._do_validate()
 
+
+# %% ../nbs/02_learner.ipynb #81591077
 @patch
 def _freeze_bn(self:Learner):
     for g in self.groups[:self.n_frozen]:
         for m in g.modules():
             if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
+
+# %% ../nbs/02_learner.ipynb #e5987821
 def _one_schedule(cbs:list):
     "Refuse two callbacks that would each set the learning rate (a recipe's `TimeBudget` and a `fit_one_cycle`, say)."
     setters = [c for c in cbs if isinstance(c, (ParamScheduler, LRFinder, TimeBudget))
@@ -309,6 +317,8 @@ def _one_schedule(cbs:list):
                 "or detach the budget first with learn.remove_cbs(learn.timebudget)")
     raise ValueError(msg)
 
+
+# %% ../nbs/02_learner.ipynb #924503e2
 @patch
 def fit(self:Learner, # noqa: F811 (the method; the module-level `fit` is the lesson's bare loop)
     n_epochs:int, # passes over the training set

@@ -87,7 +87,7 @@ class Tick(Callback):
 # %% ../nbs/02a_testing.ipynb #6bd94193
 def ddp_fit_worker(
     bs:int=8, # per-rank batch size
-    epochs:int=2, # epochs to train
+    n_epochs:int=2, # epochs to train
     budget:float|None=None, # if given, a `TimeBudget` of this many test-clock seconds, one second a step on rank 0, three on the others
     fail:str|None=None, # 'raise': rank 1 raises after its third step; 'nan': rank 1's training data hold a NaN
     device:str='cpu', # where each rank trains ('cuda': one GPU per rank, NCCL)
@@ -112,7 +112,7 @@ def ddp_fit_worker(
         cbs.append(Boom())
     learn = Learner(model, DataLoaders(TensorLoader(x, y, bs=bs, shuffle=True, seed=0), TensorLoader(xv, yv, bs=7)),
                     F.cross_entropy, torch.optim.SGD, lr=0.1, metrics=accuracy, progress=False, device=device, cbs=cbs)
-    learn.fit(epochs)
+    learn.fit(n_epochs)
     return dict(weights={k: v.clone() for k, v in learn.model.state_dict().items()}, values=learn.recorder.values,
                 n_losses=len(learn.recorder.losses), ddp_during_fit=learn.world_size)
 
