@@ -36,6 +36,7 @@ class RNNDropout(nn.Module):
         return x*x.new_empty(x.shape[0], 1, x.shape[2]).bernoulli_(1 - self.p).div_(1 - self.p)
     def extra_repr(self): return f'p={self.p}'
 
+# %% ../nbs/13_awd_lstm.ipynb #95ff9d17
 class EmbeddingDropout(nn.Module):
     "An embedding whose rows are dropped in training: every occurrence of a dropped token in the batch reads zeros."
     def __init__(self,
@@ -51,6 +52,7 @@ class EmbeddingDropout(nn.Module):
         return F.embedding(x, w, self.emb.padding_idx, self.emb.max_norm, self.emb.norm_type, self.emb.scale_grad_by_freq, self.emb.sparse)
     def extra_repr(self): return f'p={self.p}'
 
+# %% ../nbs/13_awd_lstm.ipynb #b63e2b1e
 class WeightDropout(nn.Module):
     "DropConnect on some of a module's weights (an LSTM's hidden-to-hidden matrix by default): a fresh mask at each training call."
     def __init__(self,
@@ -244,6 +246,7 @@ def choose_lstm_step(
     return dict(out, lstm_impl=best.split()[0], mixed_precision='bf16' if best == 'nn bf16' else None,
                 reason=f"{best}: at least {wins[best]}x faster than nn.LSTM in float32 in each of {rounds} rounds")
 
+# %% ../nbs/13_awd_lstm.ipynb #fcc76ca5
 def charlm_learner(
     vocab:Vocab, # the characters
     trn:str, # training text

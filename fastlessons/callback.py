@@ -11,11 +11,20 @@ __all__ = ['EVENTS', 'CancelFitException', 'CancelEpochException', 'CancelTrainE
 
 # %% ../nbs/01a_callback.ipynb #27b5711a
 class CancelFitException(Exception): "Stop training now (after_cancel_fit, then after_fit run)."
+
+# %% ../nbs/01a_callback.ipynb #091752d9
 class CancelEpochException(Exception): "Skip the rest of this epoch."
+
+# %% ../nbs/01a_callback.ipynb #d3a22312
 class CancelTrainException(Exception): "Skip the rest of this epoch's training phase."
+
+# %% ../nbs/01a_callback.ipynb #cd08a7eb
 class CancelValidException(Exception): "Skip the rest of this epoch's validation."
+
+# %% ../nbs/01a_callback.ipynb #f878b9be
 class CancelBatchException(Exception): "Skip the rest of this batch (e.g. its optimizer step)."
 
+# %% ../nbs/01a_callback.ipynb #ecd10cb1
 EVENTS = ('before_fit after_fit before_epoch after_epoch before_train after_train before_validate after_validate '
           'before_batch after_pred after_loss after_backward after_step after_batch '
           'after_cancel_fit after_cancel_epoch after_cancel_train after_cancel_validate after_cancel_batch').split()
@@ -30,5 +39,6 @@ class Callback:
         return (n[:-len('Callback')] if n.endswith('Callback') and n != 'Callback' else n).lower()
     def __repr__(self): return type(self).__name__
 
+# %% ../nbs/01a_callback.ipynb #07c22b16
 class LossNotFiniteError(FloatingPointError):
     "The loss became NaN or infinite during training."

@@ -155,6 +155,7 @@ def sigmoid_range(x:Tensor, # any real numbers (logits)
     "Sigmoid of `x` scaled into `(lo, hi)`."
     return torch.sigmoid(x)*(hi - lo) + lo
 
+# %% ../nbs/05_collab.ipynb #6efb33b0
 class EmbeddingDot(nn.Module):
     "Rating = user embedding . movie embedding."
     def __init__(self, n_users:int, # number of users (embedding rows)
@@ -166,6 +167,7 @@ class EmbeddingDot(nn.Module):
                ) -> Tensor:
         return (self.u(users)*self.m(movies)).sum(1)          # (bs,)
 
+# %% ../nbs/05_collab.ipynb #69aa324c
 class EmbeddingDotBias(nn.Module):
     "Rating = sigmoid_range(user . movie + user bias + movie bias), the lesson's model."
     def __init__(self, n_users:int, # number of users (embedding rows)
@@ -182,6 +184,7 @@ class EmbeddingDotBias(nn.Module):
         res = (self.u(users)*self.m(movies)).sum(1) + self.ub(users).squeeze(1) + self.mb(movies).squeeze(1)   # (bs,)
         return sigmoid_range(res, *self.y_range) if self.y_range else res
 
+# %% ../nbs/05_collab.ipynb #ccfe7cfb
 class EmbeddingNet(nn.Module):
     "Rating from a hidden layer over the concatenated user and movie embeddings."
     def __init__(self, n_users:int, # number of users (embedding rows)
@@ -214,6 +217,7 @@ def top_movies(r:Ratings, # the ratings
     "Indices of the `n` movies with the most ratings, most-rated first."
     return r.df.movie.value_counts().index.values[:n]
 
+# %% ../nbs/05_collab.ipynb #f492810c
 def ranked(values:np.ndarray, # one value per movie index
            idx:np.ndarray, # the movie indices to rank
            r:Ratings, # the ratings (for the titles)
@@ -234,6 +238,7 @@ def movie_pca(model:nn.Module, # a model with movie embeddings in `model.m`
     emb = to_np(model.m.weight)[idx]                         # (n_movies, n_factors)
     return PCA(n_components).fit(emb.T).components_.T       # fitted on (n_factors, n_movies), as in the lesson
 
+# %% ../nbs/05_collab.ipynb #afc2ed11
 def pca_table(pcs:np.ndarray, # `movie_pca`'s output
               titles:list[str], # the title of each row of `pcs`
               n:int=10, # movies at each end
@@ -245,6 +250,7 @@ def pca_table(pcs:np.ndarray, # `movie_pca`'s output
                                                         'other end': titles[np.argsort(pcs[:, k])[::-1][:n]]})
                       for k in range(pcs.shape[1])}, axis=1)
 
+# %% ../nbs/05_collab.ipynb #e1aa73f9
 def plot_movies(coords:np.ndarray, # 2-d coordinates, one row per movie
                 titles:list[str], # one title per row
                 ax=None, # axes to draw on (None: a new 12 x 10 figure)
@@ -288,7 +294,7 @@ class MixedInputModel(nn.Module):
         emb_szs:list[tuple[int,int]], # (number of categories, embedding size) per categorical column
         n_cont:int, # number of continuous columns
         emb_drop:float, # dropout on the concatenated embeddings
-        out_sz:int, # outputs (1 for a regression)
+        n_out:int, # outputs (1 for a regression; the lesson's `out_sz`)
         szs:list[int], # hidden layer sizes
         drops:list[float], # dropout after each hidden layer
         y_range:tuple[float,float]|None=None, # squash the output into this range with a sigmoid
@@ -303,14 +309,14 @@ class MixedInputModel(nn.Module):
         for sz, p in zip(szs, drops):
             layers += [nn.Linear(n_in, sz), nn.ReLU()] + ([nn.BatchNorm1d(sz)] if use_bn else []) + [nn.Dropout(p)]
             n_in = sz
-        self.layers, self.out = nn.Sequential(*layers), nn.Linear(n_in, out_sz)
+        self.layers, self.out = nn.Sequential(*layers), nn.Linear(n_in, n_out)
     def forward(self, x_cat:Tensor, # category codes, (bs, n_categorical)
                 x_cont:Tensor, # continuous values, (bs, n_cont)
                ) -> Tensor:
         if x_cat.shape[1] != len(self.embs): raise ValueError(f"x_cat has {x_cat.shape[1]} columns but the model has {len(self.embs)} embeddings")
         x = self.emb_drop(torch.cat([e(x_cat[:, i]) for i, e in enumerate(self.embs)], 1))   # (bs, sum of sizes)
         if self.n_cont: x = torch.cat([x, self.bn_cont(x_cont)], 1)
-        x = self.out(self.layers(x))                                                      # (bs, out_sz)
+        x = self.out(self.layers(x))                                                      # (bs, n_out)
         if self.y_range: x = sigmoid_range(x, *self.y_range)
         return x.squeeze(1) if x.shape[1] == 1 else x
 
@@ -330,6 +336,7 @@ def movie_table(r:Ratings, # the ratings
     t['rating'] = r.df.rating.values
     return t, ['user', 'movie', 'genre', 'decade'], ['year', 'n_genres']
 
+# %% ../nbs/05_collab.ipynb #5c478aa4
 def table_dls(t:pd.DataFrame, # the table of `movie_table`
               cats:list[str], # categorical columns
               conts:list[str], # continuous columns
@@ -345,6 +352,7 @@ def table_dls(t:pd.DataFrame, # the table of `movie_table`
     tr, va = torch.tensor(r.train_idx), torch.tensor(r.valid_idx)
     return DataLoaders(TensorLoader((xc[tr], xn[tr]), y[tr], bs, shuffle=True, seed=seed), TensorLoader((xc[va], xn[va]), y[va], bs*4))
 
+# %% ../nbs/05_collab.ipynb #7a6d6bba
 def emb_sizes(t:pd.DataFrame, # the table
               cats:list[str], # categorical columns
               max_sz:int=50, # largest embedding
@@ -364,6 +372,7 @@ def embed_features(model:MixedInputModel, # a trained model (its `embs`)
         cols.append(to_np(model.embs[i].weight)[x_cat[:, i]] if i in which else x_cat[:, i:i+1].astype(np.float32))
     return np.concatenate(cols, 1)
 
+# %% ../nbs/05_collab.ipynb #96fb8419
 def _sk_models(n_estimators:int, n_neighbors:int, n_jobs:int, seed:int) -> dict:
     from sklearn.ensemble import RandomForestRegressor, HistGradientBoostingRegressor
     from sklearn.neighbors import KNeighborsRegressor

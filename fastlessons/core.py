@@ -125,6 +125,7 @@ def bf16_probe(
             fast = fast and t32/t16 >= min_speedup
     return dict(res, bf16_fast=fast)
 
+# %% ../nbs/00_core.ipynb #dcd82759
 def matmul_gflops(
     n:int=1024, # the side of the square matrices
     reps:int=3, # timed repetitions (the fastest counts)
@@ -136,6 +137,7 @@ def matmul_gflops(
         return {'matmul_gflops_fp32': round(2*n**3/_best_time(lambda: a @ b, reps)/1e9),
                 'matmul_gflops_bf16': round(2*n**3/_best_time(lambda: a16 @ b16, reps)/1e9)}
 
+# %% ../nbs/00_core.ipynb #f6ea222e
 def cpu_report() -> dict:
     "`cpu_info()`, `bf16_probe()` and `matmul_gflops()` together: what every benchmark's JSON carries."
     return dict(cpu_info(), **bf16_probe(), **matmul_gflops())
@@ -181,6 +183,7 @@ def noop(
     "Do nothing; return `x`."
     return x
 
+# %% ../nbs/00_core.ipynb #cc03a781
 def listify(
     o, # None, a single object, or an iterable (a string counts as one object)
 ) -> list:

@@ -30,6 +30,7 @@ def sha256sum(
         while b := f.read(chunk): h.update(b)
     return h.hexdigest()
 
+# %% ../nbs/01_data.ipynb #8d4fa7a4
 def verify_file(
     path:Path|str, # the file to check
     sha256:str|None=None, # expected hex digest, or None to skip
@@ -148,6 +149,7 @@ class DataSet:
     @property
     def is_archive(self) -> bool: return self.fname != self.target
 
+# %% ../nbs/01_data.ipynb #cc833741
 DATASETS:dict[str, DataSet] = {}
 def register(
     ds:DataSet, # the data set to add; one of the same name is replaced
@@ -169,6 +171,7 @@ def read_text(
     "Read a UTF-8 text file, dropping a leading byte-order mark."
     return Path(path).read_text(encoding='utf-8-sig')
 
+# %% ../nbs/01_data.ipynb #2028b142
 def check_nietzsche(
     path:Path, # the text file
     n_chars:int|tuple=(600_893, 600_901), # the lengths it may have: the lesson's text, or the copy whose accents were encoded twice
@@ -179,6 +182,7 @@ def check_nietzsche(
     _expect('characters', len(text), n_chars, path)
     return f'{len(text):,} characters, {len(set(text))} distinct'
 
+# %% ../nbs/01_data.ipynb #3d0c033b
 def _count_lines(path:Path) -> int:
     with open(path, 'rb') as f: return sum(1 for _ in f)
 
@@ -192,6 +196,7 @@ def check_movielens(
     _expect('ratings', _count_lines(path/'ratings.csv') - 1, n_ratings, path/'ratings.csv')
     return f'{n_ratings:,} ratings'
 
+# %% ../nbs/01_data.ipynb #990276bc
 IMG_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp')
 def check_image_folder(
     path:Path, # the extracted folder, holding one folder per split
@@ -223,6 +228,7 @@ def cache_dir(
     "The download cache: `path`, else `$FASTLESSONS_CACHE`, else `~/.fastlessons`."
     return Path(path or os.environ.get('FASTLESSONS_CACHE') or Path.home()/'.fastlessons').expanduser()
 
+# %% ../nbs/01_data.ipynb #8a4d18f8
 def local_dir(
     path:Path|str|None=None, # a folder to use instead of `$FASTLESSONS_DATA`
 ) -> Path|None:

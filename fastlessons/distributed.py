@@ -25,19 +25,23 @@ def launch_env() -> dict|None:
     r, w = int(os.environ['RANK']), int(os.environ['WORLD_SIZE'])
     return dict(rank=r, world_size=w, local_rank=int(os.environ.get('LOCAL_RANK', r)))
 
+# %% ../nbs/01e_distributed.ipynb #42c18e42
 def launched() -> bool:
     "True when this process is one of several started by `torchrun` (or set up the same way)."
     env = launch_env()
     return env is not None and env['world_size'] > 1
 
+# %% ../nbs/01e_distributed.ipynb #49bd4be1
 def is_dist() -> bool:
     "True when a `torch.distributed` process group is up in this process."
     return dist.is_available() and dist.is_initialized()
 
+# %% ../nbs/01e_distributed.ipynb #48e05327
 def rank() -> int:
     "This process's rank (0 when not distributed)."
     return dist.get_rank() if is_dist() else 0
 
+# %% ../nbs/01e_distributed.ipynb #f201a100
 def world_size() -> int:
     "How many processes train together (1 when not distributed)."
     return dist.get_world_size() if is_dist() else 1
@@ -53,6 +57,7 @@ class StridedSampler(Sampler):
     def __iter__(self): return iter(range(self.rank, self.n, self.world_size))
     def __len__(self): return len(range(self.rank, self.n, self.world_size))
 
+# %% ../nbs/01e_distributed.ipynb #428643c7
 def shard_loader(
     dl, # a loader: one with a `shard(rank, world_size, train)` method, or a torch `DataLoader`
     rank:int, # this process's rank

@@ -44,6 +44,7 @@ def conv_bn(
     "3x3 convolution (padding 1, no bias), BatchNorm, GELU."
     return [nn.Conv2d(ni, nf, 3, padding=1, bias=False), nn.BatchNorm2d(nf), nn.GELU()]
 
+# %% ../nbs/11_fast_cifar.ipynb #ff816d4a
 def dirac_init_(
     model:nn.Module, # a net of 3x3 convolutions
 ) -> nn.Module:
@@ -52,6 +53,7 @@ def dirac_init_(
         if isinstance(m, nn.Conv2d) and m.kernel_size == (3, 3): nn.init.dirac_(m.weight.data[:m.in_channels])
     return model
 
+# %% ../nbs/11_fast_cifar.ipynb #238c59d6
 class ConvGroup(nn.Sequential):
     "`conv_bn`, a 2x2 max pool (halves the resolution), `conv_bn`."
     def __init__(self,
@@ -59,6 +61,7 @@ class ConvGroup(nn.Sequential):
         nf:int, # channels of both convolutions (and the output)
     ): super().__init__(*conv_bn(ni, nf), nn.MaxPool2d(2), *conv_bn(nf, nf))
 
+# %% ../nbs/11_fast_cifar.ipynb #597de6f3
 class FastNet(nn.Sequential):
     "Normalize, a 2x2 (whitening) convolution, `ConvGroup`s, global max pool, linear: CIFAR-10 on a small compute budget."
     def __init__(self,
@@ -166,6 +169,7 @@ class FrozenScaleBN(nn.BatchNorm2d):
         super().__init__(nf, eps=eps, momentum=momentum)
         self.weight.requires_grad_(False)
 
+# %% ../nbs/11_fast_cifar.ipynb #e6693542
 class AirBlock(nn.Sequential):
     "3x3 conv, 2x2 max pool, `FrozenScaleBN`, GELU, 3x3 conv, `FrozenScaleBN`, GELU (pooling before the norm)."
     def __init__(self,
@@ -178,6 +182,7 @@ class AirBlock(nn.Sequential):
         super().__init__(nn.Conv2d(ni, nf, 3, padding=1, bias=False), nn.MaxPool2d(2), bn(nf), nn.GELU(),
                          nn.Conv2d(nf, nf, 3, padding=1, bias=False), bn(nf), nn.GELU())
 
+# %% ../nbs/11_fast_cifar.ipynb #5ec73feb
 class Scale(nn.Module):
     "Multiply by a constant."
     def __init__(self,
@@ -188,6 +193,7 @@ class Scale(nn.Module):
     ) -> Tensor: return x*self.s
     def extra_repr(self): return f's={self.s:g}'
 
+# %% ../nbs/11_fast_cifar.ipynb #9147bf69
 class AirNet(FastNet):
     "The airbench layout: `Normalize`, frozen 2x2 whitening, three `AirBlock`s, 3x3 max pool, linear, scaled by 1/9."
     def __init__(self,
@@ -258,6 +264,7 @@ def air_precision(
     if device.type == 'cuda': return 'bf16'
     return 'bf16' if probe(reps=3).get('conv_bf16_speedup', 0) >= 1.2 else None   # no speedup: bf16 failed, float32 it is
 
+# %% ../nbs/11_fast_cifar.ipynb #420e83f2
 def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize, budget, schedule, lookahead,
                mixed_precision, kwargs, who, **net_kw):
     "The checked data, the `AirNet`, the callbacks and the precision shared by `air_cifar_learner` and `muon_cifar_learner` (pops `cbs` from `kwargs`)."
@@ -316,6 +323,7 @@ def muon_groups(
     ids = {id(p) for p in head}
     return [bn, nn.ParameterList(head), nn.ParameterList([p for p in rest if id(p) not in ids])]
 
+# %% ../nbs/11_fast_cifar.ipynb #a7ed4d85
 def muon_cifar_learner(
     x:Tensor, # training images (n, 3, h, w) as uint8 pixels
     y:Tensor, # their labels, class indices

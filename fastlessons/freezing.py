@@ -22,11 +22,13 @@ def freeze_to(self:Learner,
         for p in g.parameters(): p.requires_grad_(i >= n)
     return self
 
+# %% ../nbs/02b_freezing.ipynb #59a0935d
 @patch
 def freeze(self:Learner):
     "Freeze all but the last layer group."
     return self.freeze_to(-1)
 
+# %% ../nbs/02b_freezing.ipynb #cb47af00
 @patch
 def unfreeze(self:Learner):
     "Train every layer group."

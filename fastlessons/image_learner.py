@@ -211,6 +211,7 @@ def confusion_matrix(self:ClassificationInterpretation) -> np.ndarray:
     c = len(self.classes)
     return np.bincount(to_np(self.targs*c + self.preds), minlength=c*c).reshape(c, c)
 
+# %% ../nbs/09a_image_learner.ipynb #489b5678
 @patch
 def most_confused(self:ClassificationInterpretation,
     min_val:int=1, # leave out pairs that occur fewer times
@@ -251,6 +252,7 @@ def top_losses(self:ClassificationInterpretation,
     "The `k` highest losses, sorted, and the indices of their items: `(losses, indices)`."
     return tuple(self.losses.topk(len(self.losses) if k is None else k, largest=largest))
 
+# %% ../nbs/09a_image_learner.ipynb #54563a9c
 @patch
 def plot_top_losses(self:ClassificationInterpretation,
     k:int=9, # how many images

@@ -61,6 +61,7 @@ def predict(self:Learner,
     with torch.no_grad(), self._autocast(): out = self.model(*xb) if isinstance(xb, tuple) else self.model(xb)
     return out[0].float().cpu()
 
+# %% ../nbs/02c_inference.ipynb #84c86471
 @patch
 def show_results(self:Learner, **kwargs):
     "Show a few predictions beside their targets: defined by the learners that know their data."

@@ -166,6 +166,7 @@ def add_cbs(self:Learner,
     self.cbs.sort(key=lambda c: c.order)
     return self
 
+# %% ../nbs/02_learner.ipynb #e83d9904
 @patch
 def remove_cbs(self:Learner,
     cbs, # callbacks to detach (one, or a list)
@@ -176,6 +177,7 @@ def remove_cbs(self:Learner,
         if getattr(self, cb.name, None) is cb: delattr(self, cb.name)
     return self
 
+# %% ../nbs/02_learner.ipynb #80f211cb
 @contextlib.contextmanager
 def _cbs_attached(learn, cbs):
     cbs = [c() if isinstance(c, type) else c for c in listify(cbs)]
@@ -190,6 +192,7 @@ def added_cbs(self:Learner,
     "Context manager: callbacks attached only inside the `with` block."
     return _cbs_attached(self, cbs)
 
+# %% ../nbs/02_learner.ipynb #62b1ba0f
 @patch
 def callback(self:Learner,
     event:str, # one of `EVENTS`, e.g. `'after_batch'`
@@ -357,6 +360,7 @@ def save(self:Learner,
     if is_dist() and self.error is None: torch.distributed.barrier()      # nobody loads before it is written
     return f
 
+# %% ../nbs/02_learner.ipynb #8d5173ce
 def _unwrap(m:nn.Module) -> nn.Module: return m.module if isinstance(m, DistributedDataParallel) else m
 
 def check_state(
@@ -373,6 +377,7 @@ def check_state(
                              "it was saved from a model of another size")
     if missing := [k for k in own if k not in sd]: raise ValueError(f"{source} lacks tensor {missing[0]!r} that the model has")
 
+# %% ../nbs/02_learner.ipynb #d23cd239
 @patch
 def load(self:Learner,
     name:str, # file name without `.pth` (under `learn.path`), or a path ending `.pth`
@@ -407,6 +412,7 @@ def fit_sgdr(self:Learner,
     cb = SGDR(cycle_len, cycle_mult, on_cycle_end=on_cycle_end)
     return self.fit(sgdr_epochs(n_cycles, cycle_len, cycle_mult), lr=lr, wd=wd, cbs=[cb] + listify(cbs))
 
+# %% ../nbs/02_learner.ipynb #6f895e54
 @patch
 def fit_one_cycle(self:Learner,
     n_epochs:int, # passes over the training set
@@ -425,6 +431,7 @@ def fit_one_cycle(self:Learner,
                            one_cycle_moms(total, pct_start, moms) if moms is not None else None)
     return self.fit(n_epochs, lr=lr, wd=wd, cbs=[sched] + listify(cbs))
 
+# %% ../nbs/02_learner.ipynb #d0cd7e15
 @patch
 def fit_budget(self:Learner,
     seconds:float|None=None, # seconds of training (validation not counted); None: the budget of the learner's own `TimeBudget`

@@ -18,6 +18,7 @@ def accuracy(
     "Fraction of rows whose largest score is the target class."
     return (pred.argmax(dim=-1) == target).float().mean()
 
+# %% ../nbs/01f_metrics.ipynb #d376d766
 def mse(
     pred:Tensor, # predictions, any shape
     target:Tensor, # targets with as many elements
@@ -25,6 +26,7 @@ def mse(
     "Mean squared error (the shapes are flattened)."
     return F.mse_loss(pred.reshape(-1).float(), target.reshape(-1).float())
 
+# %% ../nbs/01f_metrics.ipynb #07fcd52e
 def rmse(
     pred:Tensor, # predictions, any shape
     target:Tensor, # targets with as many elements
@@ -32,6 +34,7 @@ def rmse(
     "Root of the mean squared error; averaged per batch, so use `mse` for an exact epoch figure."
     return mse(pred, target).sqrt()
 
+# %% ../nbs/01f_metrics.ipynb #1ad619d8
 def metric_name(
     m, # a metric: a function, or an object with a `name`
 ) -> str:

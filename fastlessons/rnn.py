@@ -106,6 +106,7 @@ def seq_accuracy(
     "Accuracy over every position of a sequence prediction."
     return (pred.argmax(-1) == target).float().mean()
 
+# %% ../nbs/07_rnn.ipynb #ee19f8b3
 @torch.no_grad()
 def loss_by_position(
     model:nn.Module, # a model returning (bs, seq_len, vocab) scores
@@ -156,6 +157,7 @@ def get_next(
     if out.ndim == 3: out = out[:, -1]          # a sequence model: the prediction after the last character
     return vocab.itos[int(out[0].argmax())]
 
+# %% ../nbs/07_rnn.ipynb #44df7b87
 def get_next_n(
     model:nn.Module, # as for `get_next`
     vocab:Vocab, # its vocabulary
@@ -254,12 +256,14 @@ class StatefulModel(nn.Module):
     @staticmethod
     def _bs(h) -> int: return (h[0] if isinstance(h, tuple) else h).shape[-2]
 
+# %% ../nbs/07_rnn.ipynb #8120e260
 def detach_state(
     h:Tensor|tuple, # a hidden state, or a tuple of them (an LSTM's `(h, c)`)
 ):
     "Detach a hidden state from its history: the lesson's `repackage_var`."
     return tuple(detach_state(o) for o in h) if isinstance(h, tuple) else h.detach()
 
+# %% ../nbs/07_rnn.ipynb #3d0b201e
 class ResetState(Callback):
     "Reset a stateful model's hidden state at the start of each training epoch and of validation."
     def before_train(self): _reset(self.learn.model)
@@ -370,6 +374,7 @@ class CharSeqStatefulGRU(StatefulModel):
         self.h = detach_state(h)
         return self.l_out(outp)                         # (bs, sl, vocab)
 
+# %% ../nbs/07_rnn.ipynb #f7b08183
 class CharSeqStatefulLSTM(StatefulModel):
     "Lesson 7: the stateful `nl`-layer LSTM, with the lesson's dropout between its layers."
     def __init__(self,

@@ -25,6 +25,7 @@ def cos_anneal(
     "Half a cosine from `start` to `end`: flat at both ends, steepest in the middle."
     return end + (start - end)/2*(math.cos(math.pi*pos) + 1)
 
+# %% ../nbs/01d_schedule.ipynb #d992f18c
 def lin_anneal(
     start:float, # the value at pos = 0
     end:float, # the value at pos = 1
@@ -43,6 +44,7 @@ def set_moms(
         if 'betas' in pg: pg['betas'] = (mom, pg['betas'][1])
         elif pg.get('momentum', 0) > 0: pg['momentum'] = mom
 
+# %% ../nbs/01d_schedule.ipynb #8a5bb805
 class ParamScheduler(Callback):
     "Before each training batch, set each group's lr to its base lr times `sched(iteration)` (and the momentum to `mom_sched(iteration)`)."
     order, mom_sched = 10, None
@@ -81,6 +83,7 @@ def sgdr_sched(
         return cos_anneal(1., eta_min, (it - start)/T), cyc
     return f
 
+# %% ../nbs/01d_schedule.ipynb #cd9d0a87
 def sgdr_epochs(
     n_cycles:int, # number of cycles
     cycle_len:float=1, # epochs in the first cycle
@@ -112,6 +115,7 @@ class SGDR(ParamScheduler):
             if self.on_cycle_end is not None: self.on_cycle_end(self.learn, self.cycle)
             self.cycle = nxt
 
+# %% ../nbs/01d_schedule.ipynb #5bcda45f
 def save_cycle(
     name:str, # the checkpoints are `{name}_cyc_{cycle}.pth` under `learn.path`
 ) -> Callable:
@@ -134,6 +138,7 @@ def one_cycle_sched(
         return anneal(1., 1/(div*final_div), max(it - up, 0)/max(total - 1 - up, 1))   # (safe for a handful of iterations)
     return f
 
+# %% ../nbs/01d_schedule.ipynb #dd0c2ce2
 def one_cycle_moms(
     total:int, # iterations in the whole cycle
     pct_start:float=0.25, # fraction of them spent warming up (as the learning rate's)
@@ -174,6 +179,7 @@ class LRFinder(Callback):
         self.best = min(self.best, smooth)
         if smooth > self.div_thresh*self.best or self.it >= self.num_it: raise CancelFitException
 
+# %% ../nbs/01d_schedule.ipynb #bab949e4
 def suggest_lr(
     lrs, # the learning rates tried
     losses, # the smoothed loss at each
@@ -191,6 +197,7 @@ def suggest_lr(
     gs = np.convolve(g, np.ones(w)/w, mode='same')
     return float(lrs[skip + int(np.argmin(gs[skip:i_min]))])
 
+# %% ../nbs/01d_schedule.ipynb #0ca08926
 def plot_lr_find(
     lrs, # the learning rates tried
     losses, # the smoothed loss at each

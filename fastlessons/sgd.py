@@ -20,6 +20,7 @@ def lin(a, # slope
     "The line `a*x + b`."
     return a*x + b
 
+# %% ../nbs/04_sgd.ipynb #e7dbc851
 def gen_fake_data(
     n:int, # number of points
     a:float, # true slope
@@ -32,6 +33,7 @@ def gen_fake_data(
     x = rng.random(n)
     return x, lin(a, b, x) + noise*rng.standard_normal(n)
 
+# %% ../nbs/04_sgd.ipynb #c17486b7
 def mse_loss(a, # slope
              b, # intercept
              x, # inputs
@@ -87,6 +89,7 @@ def mse_grads(a:float, # slope
     err = lin(a, b, x) - y
     return 2*(err*x).mean(), 2*err.mean()
 
+# %% ../nbs/04_sgd.ipynb #3a31d2d6
 def sgd_numpy(x:np.ndarray, # inputs
               y:np.ndarray, # targets
               a0:float=-1., # starting slope (the lesson's)
@@ -127,6 +130,7 @@ def animate_fit(x, # inputs of the points
     anim.draw, anim.line, anim.xs = draw, line, xs     # kept so that a frame can be drawn and read back
     return anim
 
+# %% ../nbs/04_sgd.ipynb #f768ef0b
 def save_gif(anim:animation.FuncAnimation, # the animation to write
              path, # where to write the GIF
              fps:int=10, # frames per second
@@ -142,12 +146,14 @@ def nll(y_hat, # predicted probabilities of label 1
     y_hat = y_hat.clamp(eps, 1 - eps)
     return -(y*y_hat.log() + (1 - y)*(1 - y_hat).log()).mean()
 
+# %% ../nbs/04_sgd.ipynb #d00871f0
 def nll_2018(y_hat, # predicted probabilities of label 1
              y, # labels, 0 or 1
              eps:float=1e-5): # clamp of the probabilities
     "The 2018 notebook's version: the log-likelihood, missing the minus sign (kept to show the bug)."
     return -nll(y_hat, y, eps)
 
+# %% ../nbs/04_sgd.ipynb #bf489f66
 def fit_logistic(x, # inputs
                  labels, # 0 or 1 per input
                  loss_func=nll, # loss of `(probabilities, labels)`

@@ -25,6 +25,7 @@ def synth_regression(
     x = torch.randn(n, 1, generator=g)
     return x, a*x + b + noise*torch.randn(n, 1, generator=g)
 
+# %% ../nbs/02a_testing.ipynb #b1e28235
 def synth_classes(
     n:int=512, # points
     seed:int=0, # seed of the generator
@@ -55,6 +56,7 @@ def synth_colour_squares(
         x[i, 0 if y[i] == 0 else 2, r:r+8, c:c+8] += 180
     return x.clamp(0, 255).to(torch.uint8), y
 
+# %% ../nbs/02a_testing.ipynb #e68b628f
 def synth_side_squares(
     n:int=64, # images
     size:int=16, # height and width
@@ -75,6 +77,7 @@ class ManualClock:
     ): self.t = t
     def __call__(self) -> float: return self.t
 
+# %% ../nbs/02a_testing.ipynb #4116ae15
 class Tick(Callback):
     "Advance `clock` by `seconds` after every optimizer step."
     order = 0
@@ -116,6 +119,7 @@ def ddp_fit_worker(
     return dict(weights={k: v.clone() for k, v in learn.model.state_dict().items()}, values=learn.recorder.values,
                 n_losses=len(learn.recorder.losses), ddp_during_fit=learn.world_size)
 
+# %% ../nbs/02a_testing.ipynb #ef4d4509
 def ddp_fit_runs(
     runs:list[dict], # keyword arguments of `ddp_fit_worker`, one dict a run
 ) -> list[dict]:

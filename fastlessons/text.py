@@ -85,6 +85,7 @@ def window_data(
     starts = torch.arange(0, len(idx) - cs, stride)                 # (n,)
     return idx[starts[:, None] + torch.arange(cs)], idx[starts + cs]
 
+# %% ../nbs/06_text.ipynb #4776e158
 def seq_data(
     idx:np.ndarray, # the encoded text
     cs:int, # characters per sequence

@@ -46,6 +46,7 @@ def generate(self:CharLMLearner,
     if n < 0: raise ValueError(f"n={n}: ask for 0 or more characters")
     return sample(self.model, self.vocab, self._check_prompt(prompt), n, temperature=temperature, seed=seed)
 
+# %% ../nbs/13a_text_learner.ipynb #05dff6c8
 @patch
 def predict(self:CharLMLearner,
     prompt:str, # the text so far

@@ -144,12 +144,14 @@ def pad_crop_flip(
         out = torch.where(m[:, None, None, None], out.flip(3), out)
     return out                                                                               # (bs, c, h, w)
 
+# %% ../nbs/08_vision.ipynb #ba936e9a
 def flip_lr(
     xb:Tensor, # a batch of images (bs, c, h, w)
 ) -> Tensor:
     "Horizontal flip of a batch of images."
     return xb.flip(3)
 
+# %% ../nbs/08_vision.ipynb #815c4844
 def shift(
     dy:int, # pixels to move the content up (positive) or down (negative)
     dx:int, # pixels to move the content left (positive) or right (negative)
