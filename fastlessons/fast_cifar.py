@@ -67,7 +67,7 @@ class FastNet(nn.Sequential):
     def __init__(self,
         stats:tuple[Tensor, Tensor], # per-channel mean and std of the training pixels (`channel_stats`)
         widths:tuple[int, ...]=(24, 32, 128, 128), # the whitening layer's channels, then each group's
-        c:int=10, # classes
+        n_out:int=10, # outputs: the number of classes
         x_whiten:Tensor|None=None, # training images (n, 3, h, w), raw pixels: set and freeze the whitening layer from them
         k:int=2, # the first layer's kernel size
         eps:float=5e-4, # `patch_whitening`'s eps
@@ -75,7 +75,7 @@ class FastNet(nn.Sequential):
         norm = Normalize(*stats)
         layers = [norm, nn.Conv2d(norm.mean.shape[1], widths[0], k), nn.GELU()]
         layers += [ConvGroup(a, b) for a, b in zip(widths[:-1], widths[1:])]
-        super().__init__(*layers, nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], c, bias=False))
+        super().__init__(*layers, nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], n_out, bias=False))
         dirac_init_(self)
         if x_whiten is not None: self.init_whitening(x_whiten, eps)
 
@@ -152,7 +152,7 @@ def fast_cifar_learner(
     _check_images(x, y, x_valid)
     set_seed(seed)
     extra_cbs = list(kwargs.pop('cbs', None) or [])
-    model = FastNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None)
+    model = FastNet(channel_stats(x), widths, n_out=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None)
     cbs = [Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) + ([TimeBudget(budget, pct_start=0.2, div=10., final_div=10.)] if budget else [])
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=0.9, nesterov=True), lr=lr, wd=wd, wd_type='l2', metrics=accuracy,
@@ -199,7 +199,7 @@ class AirNet(FastNet):
     def __init__(self,
         stats:tuple[Tensor, Tensor], # per-channel mean and std of the training pixels (`channel_stats`)
         widths:tuple[int, ...]=(24, 64, 256, 256), # the whitening layer's channels, then each block's
-        c:int=10, # classes
+        n_out:int=10, # outputs: the number of classes
         x_whiten:Tensor|None=None, # training images (n, 3, h, w), raw pixels: set and freeze the whitening layer from them
         bn_momentum:float=0.4, # `FrozenScaleBN`'s momentum
         frozen_scale:bool=True, # False: ordinary BatchNorms (scale trained)
@@ -210,7 +210,7 @@ class AirNet(FastNet):
         norm = Normalize(*stats)
         nn.Sequential.__init__(self, norm, nn.Conv2d(norm.mean.shape[1], widths[0], 2), nn.GELU(),
                                *[AirBlock(a, b, bn_momentum, frozen_scale) for a, b in zip(widths[:-1], widths[1:])],
-                               nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], c, bias=False), Scale(scale))
+                               nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(widths[-1], n_out, bias=False), Scale(scale))
         dirac_init_(self)
         if head_std is not None:
             with torch.no_grad(): self[-2].weight.mul_(head_std/self[-2].weight.std())
@@ -273,7 +273,7 @@ def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mo
     if flip not in ('random', 'alternate'): raise ValueError(f"flip={flip!r}: use 'random' or 'alternate'")
     set_seed(seed)
     mixed_precision = air_precision(mixed_precision, torch.device(kwargs.get('device') or default_device()))
-    model = AirNet(channel_stats(x), widths, c=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale, **net_kw)
+    model = AirNet(channel_stats(x), widths, n_out=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale, **net_kw)
     alt = flip == 'alternate'
     cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
            ([ProgressiveResize(resize)] if resize else []) +
