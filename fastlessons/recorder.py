@@ -21,7 +21,9 @@ class Recorder(Callback):
     "Record losses, learning rates and metrics; always attached as `learn.recorder`."
     order = 50
     def __init__(self): self.reset()
-    def reset(self): self.losses, self.lrs, self.values, self.epoch_lines, self.epoch_ends = [], [], [], [], []
+    def reset(self):
+        "Forget everything recorded (a new `Learner` starts empty; `fit` appends)."
+        self.losses, self.lrs, self.values, self.epoch_lines, self.epoch_ends = [], [], [], [], []
     @property
     def names(self) -> list[str]: return ['epoch', 'train_loss', 'valid_loss'] + [metric_name(m) for m in self.learn.metrics] + ['time']
     def before_fit(self): self.start_epoch = len(self.values)

@@ -76,6 +76,8 @@ def main():
             problems += [f'{rel}: {e}' for e in errs]
             for src in page.eval_on_selector_all('img', 'els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.getAttribute("src"))'):
                 problems.append(f'{rel}: image does not load: {src[:80] if src else src}')
+            text = page.inner_text('body')            # a markdown link that did not render shows its brackets: "[ Learner ](learner.html)"
+            problems += [f'{rel}: a link that did not render: {m.group(0)!r}' for m in re.finditer(r'\]\([\w./#-]+\.html[^)\s]*\)', text)]
             ids[rel] = set(page.eval_on_selector_all('[id], a[name]', 'els => els.map(e => e.id || e.getAttribute("name"))'))
             for href in page.eval_on_selector_all('a[href]', 'els => els.map(e => e.getAttribute("href"))'):
                 links.append((rel, href))
