@@ -69,14 +69,14 @@ def hooks(
 
 # %% ../nbs/10_cam.ipynb #13c4282b
 def cam_resnet34(
-    n_classes:int=2, # one channel of the class convolution, and one output, per class
+    n_out:int=2, # number of classes: one channel of the class convolution, and one output, per class
     pretrained:bool=False, # load torchvision's ImageNet weights (needs the network the first time)
 ) -> nn.Sequential:
     "Lesson 7's CAM model: ResNet-34 without its pool and linear layer, a 3x3 conv to one channel per class, average pool, flatten."
     m = resnet34(weights=ResNet34_Weights.IMAGENET1K_V1 if pretrained else None)
     return nn.Sequential(*list(m.children())[:-2],                  # conv1 ... layer4: (bs, 512, h/32, w/32)
-                         nn.Conv2d(512, n_classes, 3, padding=1),   # (bs, n_classes, h/32, w/32): one map per class
-                         nn.AdaptiveAvgPool2d(1), nn.Flatten())     # (bs, n_classes): each map's average
+                         nn.Conv2d(512, n_out, 3, padding=1),       # (bs, n_out, h/32, w/32): one map per class
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten())     # (bs, n_out): each map's average
 
 # %% ../nbs/10_cam.ipynb #8e480191
 def _norm01(h:Tensor) -> Tensor:
@@ -123,16 +123,16 @@ class CamNet(nn.Module):
     def __init__(self,
         body:nn.Module, # a convolutional body, output (bs, n_features, h, w)
         n_features:int, # channels of the body's output
-        n_classes:int, # number of classes
+        n_out:int, # number of classes: one channel of the class convolution, and one output, per class
     ):
         super().__init__()
         self.body = body
-        self.head = nn.Sequential(nn.Conv2d(n_features, n_classes, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.head = nn.Sequential(nn.Conv2d(n_features, n_out, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten())
     @property
     def class_conv(self) -> nn.Conv2d: return self.head[0]
     def forward(self,
         x:Tensor, # images, (bs, 3, h, w)
-    ) -> Tensor: return self.head(self.body(x))   # (bs, n_classes)
+    ) -> Tensor: return self.head(self.body(x))   # (bs, n_out)
 
 # %% ../nbs/10_cam.ipynb #c1211170
 def grad_cam(

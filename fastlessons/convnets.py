@@ -44,16 +44,16 @@ class ConvNet(nn.Module):
     "Lesson 7: 3x3 stride-2 convolutions with ReLU, a global max pool, a linear layer."
     def __init__(self,
         layers:list[int], # channels: 3 (the image), then each convolution's output
-        c:int, # number of classes
+        n_out:int, # number of outputs: one score per class
     ):
         super().__init__()
         self.layers = nn.ModuleList([nn.Conv2d(a, b, kernel_size=3, stride=2) for a, b in zip(layers[:-1], layers[1:])])
-        self.pool, self.out = nn.AdaptiveMaxPool2d(1), nn.Linear(layers[-1], c)
+        self.pool, self.out = nn.AdaptiveMaxPool2d(1), nn.Linear(layers[-1], n_out)
     def forward(self,
         x:Tensor, # images or activations, (bs, c, h, w)
     ) -> Tensor:
         for l in self.layers: x = F.relu(l(x))           # (bs, layers[i+1], h', w'): each layer halves h and w
-        return self.out(self.pool(x).flatten(1))       # (bs, c)
+        return self.out(self.pool(x).flatten(1))       # (bs, n_out)
 
 # %% ../nbs/09_convnets.ipynb #6d5ed5d7
 class ConvLayer(nn.Module):
@@ -71,11 +71,11 @@ class ConvNet2(nn.Module):
     "Lesson 7: `ConvLayer`s, a global max pool (as a function) and a linear layer."
     def __init__(self,
         layers:list[int], # channels: 3 (the image), then each `ConvLayer`'s output
-        c:int, # number of classes
+        n_out:int, # number of outputs: one score per class
     ):
         super().__init__()
         self.layers = nn.ModuleList([ConvLayer(a, b) for a, b in zip(layers[:-1], layers[1:])])
-        self.out = nn.Linear(layers[-1], c)
+        self.out = nn.Linear(layers[-1], n_out)
     def forward(self,
         x:Tensor, # images or activations, (bs, c, h, w)
     ) -> Tensor:
@@ -133,12 +133,12 @@ class ConvBnNet(nn.Module):
     "Lesson 7: a 5x5 first convolution, stride-2 `BnLayer`s, global max pool, linear."
     def __init__(self,
         layers:list[int], # channels: the first conv's output, then each `BnLayer`'s
-        c:int, # number of classes
+        n_out:int, # number of outputs: one score per class
     ):
         super().__init__()
         self.conv1 = nn.Conv2d(3, layers[0], kernel_size=5, stride=1, padding=2)
         self.layers = nn.ModuleList([BnLayer(a, b) for a, b in zip(layers[:-1], layers[1:])])
-        self.out = nn.Linear(layers[-1], c)
+        self.out = nn.Linear(layers[-1], n_out)
     def forward(self,
         x:Tensor, # images or activations, (bs, c, h, w)
     ) -> Tensor:
@@ -150,9 +150,9 @@ class ConvBnNet2(ConvBnNet):
     "Lesson 7: `ConvBnNet` with a stride-1 `BnLayer` after each stride-2 one."
     def __init__(self,
         layers:list[int], # channels: the first conv's output, then each pair of `BnLayer`s'
-        c:int, # number of classes
+        n_out:int, # number of outputs: one score per class
     ):
-        super().__init__(layers, c)
+        super().__init__(layers, n_out)
         self.layers2 = nn.ModuleList([BnLayer(b, b, 1) for b in layers[1:]])
     def forward(self,
         x:Tensor, # images or activations, (bs, c, h, w)
@@ -172,14 +172,14 @@ class Resnet(nn.Module):
     "Lesson 7: 5x5 conv, then per width a stride-2 `BnLayer` and two `ResnetLayer`s; global max pool; linear."
     def __init__(self,
         layers:list[int], # channels: the first conv's output, then each stage's
-        c:int, # number of classes
+        n_out:int, # number of outputs: one score per class
     ):
         super().__init__()
         self.conv1 = nn.Conv2d(3, layers[0], kernel_size=5, stride=1, padding=2)
         self.layers = nn.ModuleList([BnLayer(a, b) for a, b in zip(layers[:-1], layers[1:])])
         self.layers2 = nn.ModuleList([ResnetLayer(b, b, 1) for b in layers[1:]])
         self.layers3 = nn.ModuleList([ResnetLayer(b, b, 1) for b in layers[1:]])
-        self.out = nn.Linear(layers[-1], c)
+        self.out = nn.Linear(layers[-1], n_out)
     def body(self,
         x:Tensor, # images or activations, (bs, c, h, w)
     ) -> Tensor:
@@ -194,10 +194,10 @@ class Resnet2(Resnet):
     "Lesson 7: `Resnet` with a 7x7 `BnLayer` first and dropout `p` before the linear layer."
     def __init__(self,
         layers:list[int], # channels: the first layer's output, then each stage's
-        c:int, # number of classes
+        n_out:int, # number of outputs: one score per class
         p:float=0.5, # dropout probability before the linear layer (the lesson trained with 0.2)
     ):
-        super().__init__(layers, c)
+        super().__init__(layers, n_out)
         self.conv1 = BnLayer(3, layers[0], stride=1, kernel_size=7)
         self.drop = nn.Dropout(p)
     def forward(self,
@@ -237,8 +237,8 @@ def resnet2_learner(
     stats:tuple[Tensor, Tensor], # channel means and standard deviations of the training images (`channel_stats`)
     layers:list[int]=(16, 32, 64, 128, 256), # the lesson's widths
     p:float=0.2, # the lesson's dropout
-    c:int=10, # number of classes
+    n_out:int=10, # number of outputs: one score per class
     **kwargs, # passed on to `cifar_learner` (lr, wd, pad_mode, cbs) and `Learner`
 ) -> Learner: # the learner, ready to fit
-    "The lesson's `Resnet2(layers, c, p)` in the `cifar_learner` recipe."
-    return cifar_learner(Resnet2(list(layers), c, p), dls, stats, **kwargs)
+    "The lesson's `Resnet2(layers, n_out, p)` in the `cifar_learner` recipe."
+    return cifar_learner(Resnet2(list(layers), n_out, p), dls, stats, **kwargs)

@@ -78,7 +78,7 @@ def _check_outputs(model:nn.Module, size:tuple[int,int], n_classes:int, classes:
     with torch.no_grad(): n_out = model.eval()(torch.zeros(2, 3, *size, device=p.device)).shape[-1]
     model.train(was)
     if n_out != n_classes: raise ValueError(f"the model gives {n_out} outputs per image but the data has {n_classes} classes "
-                                            f"{classes}: give it {n_classes} outputs (e.g. Resnet2(layers, c={n_classes}))")
+                                            f"{classes}: give it {n_classes} outputs (e.g. Resnet2(layers, n_out={n_classes}))")
 
 def image_learner(
     path:Path|str, # the data set: `train/` and `valid/` folders of class folders, or (with `valid_pct`) class folders
@@ -100,7 +100,7 @@ def image_learner(
     kw = dict(learner_cls=ClassifierLearner, classes=classes, size=size, **kwargs)
     kw.update({k: v for k, v in dict(lr=lr, wd=wd).items() if v is not None})     # else the recipe's own defaults
     set_seed(seed)                                                  # the default model's initial weights
-    if model is None: return resnet2_learner(dls, stats, c=len(classes), **kw)
+    if model is None: return resnet2_learner(dls, stats, n_out=len(classes), **kw)
     _check_outputs(model, size, len(classes), classes)
     return cifar_learner(model, dls, stats, **kw)
 

@@ -11,6 +11,10 @@
    and hook functions are documented by their class).
 4. `all.py` keeps no list of modules, and the star import brings no test fixture (`fastlessons.testing`).
 5. One test call per line in the notebooks' test cells: no `test_eq(a, b); test_eq(c, d)`.
+6. A notebook that calls a method another module adds with `@patch` (`learn.get_preds()` from `inference`,
+   `learn.freeze()` from `freezing`) imports that module, directly or through the modules it imports. `nbdev_test`
+   runs several notebooks in one process, so a missing import passes whenever an earlier notebook made it, and fails
+   when the notebook runs alone or in another order.
 Prints one line per problem and exits 1 if there is any.
 """
 import argparse, importlib, inspect, io, json, pkgutil, re, sys, tokenize
@@ -71,6 +75,54 @@ def joined_tests(nbs:Path) -> list[str]:
                     out.append(f'{f.name}: one test call per line, not joined by ";": {line.strip()[:90]}')
     return out
 
+_IMPORT = r'(?:^|\n)\s*(?:from\s+{p}\.(\w+)\s+import|import\s+{p}\.(\w+))'
+
+def imported(src:str, package:str) -> set[str]:
+    "The modules of `package` that the code `src` imports by name."
+    return {a or b for a, b in re.findall(_IMPORT.format(p=package), src)}
+
+def patch_imports(package:str, names:list[str], nbs:Path) -> list[str]:
+    "Notebooks that call a method `@patch`ed on a class from another module without importing that module (rule 6)."
+    direct = {n: imported(Path(importlib.import_module(f'{package}.{n}').__file__).read_text(), package) for n in names}
+    def closure(mods:set[str]) -> set[str]:
+        seen, todo = set(), list(mods)
+        while todo:
+            m = todo.pop()
+            if m in seen or m not in direct: continue
+            seen.add(m); todo += direct[m]
+        return seen
+    added = {}                                     # method name -> modules that add it to a class of another module
+    for n in names:
+        mod = importlib.import_module(f'{package}.{n}')
+        for sym in dir(mod):
+            cls = getattr(mod, sym)
+            if not inspect.isclass(cls) or cls.__module__ != mod.__name__: continue
+            for mn, mf in vars(cls).items():
+                m_of = getattr(mf, '__module__', None) or ''
+                if inspect.isfunction(mf) and not mn.startswith('_') and m_of.startswith(f'{package}.') and m_of != mod.__name__:
+                    added.setdefault(mn, set()).add(m_of.split('.')[-1])
+    defined = {}                                   # method name -> modules whose own classes define it
+    for n in names:
+        mod = importlib.import_module(f'{package}.{n}')
+        for sym in dir(mod):
+            cls = getattr(mod, sym)
+            if inspect.isclass(cls) and cls.__module__ == mod.__name__:
+                for mn, mf in vars(cls).items():
+                    if getattr(mf, '__module__', None) == mod.__name__: defined.setdefault(mn, set()).add(n)
+    problems = []
+    for nb_path in sorted(nbs.glob('[0-9]*.ipynb')):
+        cells = [c for c in json.loads(nb_path.read_text())['cells'] if c['cell_type'] == 'code']
+        srcs = [''.join(c['source']) for c in cells]
+        own = re.findall(r'#\|\s*default_exp\s+(\w+)', '\n'.join(srcs))
+        have = closure(set().union(*(imported(s, package) for s in srcs)) | set(own))
+        calls = '\n'.join(s for s in srcs if not re.match(r'\s*#\|\s*export', s))
+        for mn, mods in sorted(added.items()):
+            if mods & have or defined.get(mn, set()) & have: continue
+            if re.search(rf'\.{mn}\(', calls):
+                problems.append(f"{nb_path.name}: calls `.{mn}()`, which `{' or '.join(sorted(mods))}` adds with @patch, "
+                                f"but imports neither: add `import {package}.{sorted(mods)[0]}` to its imports")
+    return problems
+
 def check(package:str='fastlessons') -> list[str]:
     pkg = importlib.import_module(package)
     events = set(getattr(importlib.import_module(f'{package}.callback'), 'EVENTS', ()))
@@ -106,7 +158,7 @@ def check(package:str='fastlessons') -> list[str]:
     fixtures = set(getattr(importlib.import_module(f'{package}.testing'), '__all__', [])) & star
     if fixtures: problems.append(f"the star import brings test fixtures: {sorted(fixtures)}")
     nbs = Path(pkg.__file__).parent.parent/'nbs'
-    if nbs.is_dir(): problems += joined_tests(nbs)
+    if nbs.is_dir(): problems += joined_tests(nbs) + patch_imports(package, names, nbs)
     return problems
 
 if __name__ == '__main__':
