@@ -91,24 +91,16 @@ def patch_imports(package:str, names:list[str], nbs:Path) -> list[str]:
             if m in seen or m not in direct: continue
             seen.add(m); todo += direct[m]
         return seen
-    added = {}                                     # method name -> modules that add it to a class of another module
+    added, defined = {}, {}        # method name -> modules that add it to another module's class / whose classes define it
     for n in names:
         mod = importlib.import_module(f'{package}.{n}')
-        for sym in dir(mod):
-            cls = getattr(mod, sym)
+        for cls in vars(mod).values():
             if not inspect.isclass(cls) or cls.__module__ != mod.__name__: continue
             for mn, mf in vars(cls).items():
                 m_of = getattr(mf, '__module__', None) or ''
-                if inspect.isfunction(mf) and not mn.startswith('_') and m_of.startswith(f'{package}.') and m_of != mod.__name__:
+                if m_of == mod.__name__: defined.setdefault(mn, set()).add(n)
+                elif inspect.isfunction(mf) and not mn.startswith('_') and m_of.startswith(f'{package}.'):
                     added.setdefault(mn, set()).add(m_of.split('.')[-1])
-    defined = {}                                   # method name -> modules whose own classes define it
-    for n in names:
-        mod = importlib.import_module(f'{package}.{n}')
-        for sym in dir(mod):
-            cls = getattr(mod, sym)
-            if inspect.isclass(cls) and cls.__module__ == mod.__name__:
-                for mn, mf in vars(cls).items():
-                    if getattr(mf, '__module__', None) == mod.__name__: defined.setdefault(mn, set()).add(n)
     problems = []
     for nb_path in sorted(nbs.glob('[0-9]*.ipynb')):
         cells = [c for c in json.loads(nb_path.read_text())['cells'] if c['cell_type'] == 'code']
