@@ -9,7 +9,7 @@ with the hardware (CPU model and threads, or the GPU) and the time taken. Then r
 
     python tools/execute_nbs.py --keep-slow nbs/07_rnn.ipynb
 
-`--keep-slow` runs every cell except the `#|slow` ones: those keep the outputs (if any) of their
+`--keep-slow` runs every cell except the `#|slow` and `#|long` ones: those keep the outputs (if any) of their
 earlier run (they are not run, so nothing after them may need their variables), and the footer says which cells
 kept outputs from which earlier run. For a page whose long trainings took half an hour, when only short cells changed.
 `--rerun TEXT` (repeatable, with `--keep-slow`) runs the slow cells whose source contains TEXT as well.
@@ -31,7 +31,7 @@ def cpu_model():
     except OSError: pass
     return platform.processor() or platform.machine()
 
-def is_slow(c): return c.cell_type == 'code' and re.search(r'^\s*#\s*\|\s*slow\b', c.source, re.M)
+def is_slow(c): return c.cell_type == 'code' and re.search(r'^\s*#\s*\|\s*(slow|long)\b', c.source, re.M)
 
 def main(paths, keep_slow=False, rerun=()):
     os.environ.setdefault('FASTLESSONS_FULL', '1')
@@ -47,7 +47,7 @@ def main(paths, keep_slow=False, rerun=()):
         old = [c.source for c in nb.cells if c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:')]
         nb.cells = [c for c in nb.cells if not (c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:'))]
         t0 = time.perf_counter()
-        NotebookClient(nb, timeout=3600, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
+        NotebookClient(nb, timeout=None, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
         dt = time.perf_counter() - t0
         for c in nb.cells:
             if id(c) in skipped: c.source, c.outputs = skipped[id(c)], []
