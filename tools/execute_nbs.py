@@ -12,6 +12,7 @@ with the hardware (CPU model and threads, or the GPU) and the time taken. Then r
 `--keep-slow` runs every cell except the `#|slow` and `#|long` ones: those keep the outputs (if any) of their
 earlier run (they are not run, so nothing after them may need their variables), and the footer says which cells
 kept outputs from which earlier run. For a page whose long trainings took half an hour, when only short cells changed.
+If a cell fails, the outputs so far are written to `NAME.partial.ipynb` beside the notebook (the notebook itself is left as it was).
 `--rerun TEXT` (repeatable, with `--keep-slow`) runs the slow cells whose source contains TEXT as well.
 """
 import os, platform, re, sys, time
@@ -47,11 +48,16 @@ def main(paths, keep_slow=False, rerun=()):
         old = [c.source for c in nb.cells if c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:')]
         nb.cells = [c for c in nb.cells if not (c.cell_type == 'markdown' and c.source.startswith('*Outputs on this page:'))]
         t0 = time.perf_counter()
-        NotebookClient(nb, timeout=None, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
+        def restore():
+            for c in nb.cells:
+                if id(c) in skipped: c.source, c.outputs = skipped[id(c)], []
+                if id(c) in kept: c.source, c.outputs = kept[id(c)]
+        try: NotebookClient(nb, timeout=None, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
+        except Exception:    # an error (a failed assert after an hour's run): keep what ran, beside the notebook, then stop
+            restore(); nbformat.write(nb, p.with_suffix('.partial.ipynb')); print(f'{p}: failed; outputs so far in {p.with_suffix(".partial.ipynb")}')
+            raise
         dt = time.perf_counter() - t0
-        for c in nb.cells:
-            if id(c) in skipped: c.source, c.outputs = skipped[id(c)], []
-            if id(c) in kept: c.source, c.outputs = kept[id(c)]
+        restore()
         dev = 'CUDA ' + __import__('torch').cuda.get_device_name() if cuda else (
             f"CPU: {cpu_model()}, {os.cpu_count()} cores, {os.environ.get('OMP_NUM_THREADS', os.cpu_count())} threads")
         nb.cells.append(nbformat.v4.new_markdown_cell(
