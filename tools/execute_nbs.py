@@ -12,7 +12,8 @@ with the hardware (CPU model and threads, or the GPU) and the time taken. Then r
 `--keep-slow` runs every cell except the `#|slow` and `#|long` ones: those keep the outputs (if any) of their
 earlier run (they are not run, so nothing after them may need their variables), and the footer says which cells
 kept outputs from which earlier run. For a page whose long trainings took half an hour, when only short cells changed.
-If a cell fails, the outputs so far are written to `NAME.partial.ipynb` beside the notebook (the notebook itself is left as it was).
+If a cell fails, the outputs so far are written to `_NAME.partial.ipynb` beside the notebook (the notebook itself is left as it was;
+the leading `_` keeps nbdev and Quarto from exporting, testing or rendering it).
 `--rerun TEXT` (repeatable, with `--keep-slow`) runs the slow cells whose source contains TEXT as well.
 """
 import os, platform, re, sys, time
@@ -54,7 +55,8 @@ def main(paths, keep_slow=False, rerun=()):
                 if id(c) in kept: c.source, c.outputs = kept[id(c)]
         try: NotebookClient(nb, timeout=None, kernel_name='python3', resources={'metadata': {'path': str(p.parent)}}).execute()
         except Exception:    # an error (a failed assert after an hour's run): keep what ran, beside the notebook, then stop
-            restore(); nbformat.write(nb, p.with_suffix('.partial.ipynb')); print(f'{p}: failed; outputs so far in {p.with_suffix(".partial.ipynb")}')
+            part = p.with_name(f'_{p.stem}.partial.ipynb')
+            restore(); nbformat.write(nb, part); print(f'{p}: failed; outputs so far in {part}')
             raise
         dt = time.perf_counter() - t0
         restore()
