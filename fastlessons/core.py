@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #2da4c1fd
 from __future__ import annotations
-import os, random, tempfile, time
+import contextlib, os, random, tempfile, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'cpu_info', 'bf16_probe', 'matmul_gflops',
-           'cpu_report', 'full_run', 'set_lrs', 'atomic_write', 'noop', 'listify']
+__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'denormals_flushed', 'flush_denormals', 'cpu_info',
+           'bf16_probe', 'matmul_gflops', 'cpu_report', 'full_run', 'set_lrs', 'atomic_write', 'noop', 'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -73,11 +73,24 @@ def setup_cpu(
     n_threads:int|None=None, # torch's intra-op threads; None leaves torch's (or OMP_NUM_THREADS') choice
     flush_denormal:bool=True, # flush denormal floats to zero (avoids 20x slow-downs)
 ) -> bool:
-    "Apply the CPU settings fastlessons recommends; returns whether denormal flushing is supported."
+    "Apply the CPU settings fastlessons recommends, for the rest of the process; returns whether flushing is supported."
     if n_threads is not None: torch.set_num_threads(n_threads)
     return torch.set_flush_denormal(flush_denormal)
 
-setup_cpu()
+# %% ../nbs/00_core.ipynb #1fd19dcc
+def denormals_flushed() -> bool:
+    "Whether this thread flushes denormal floats to zero now (probed with one multiplication)."
+    return (torch.tensor([1e-39], dtype=torch.float32) * 1.0).item() == 0.0
+
+@contextlib.contextmanager
+def flush_denormals(
+    on:bool=True, # flush inside the block (where the CPU supports it); False turns flushing off there
+):
+    "Set denormal flushing for the block, then put back the setting found on entry."
+    before = denormals_flushed()
+    torch.set_flush_denormal(on)
+    try: yield
+    finally: torch.set_flush_denormal(before)
 
 # %% ../nbs/00_core.ipynb #3e68f106
 def cpu_info() -> dict:

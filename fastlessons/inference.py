@@ -16,24 +16,36 @@ from .learner import Learner
 __all__ = []
 
 # %% ../nbs/02c_inference.ipynb #18bb254f
+def _split_batch(b) -> tuple:
+    "`(xb, yb)` of a batch: `(xb, yb)` is labelled; a tensor or a 1-tuple `(xb,)` is unlabelled, with `yb` None."
+    if isinstance(b, Tensor): return b, None
+    if isinstance(b, (tuple, list)) and len(b) == 1: return b[0], None
+    if isinstance(b, (tuple, list)) and len(b) == 2: return tuple(b)
+    raise ValueError(f"a batch of {len(b) if isinstance(b, (tuple, list)) else type(b).__name__} items: get_preds takes "
+                     "(inputs, targets), (inputs,) or a tensor of inputs; put several inputs of one item in a tuple: ((x1, x2), y)")
+
 @patch
 def get_preds(self:Learner,
-    dl:Iterable|None=None, # batches to predict; default the validation set
+    dl:Iterable|None=None, # batches to predict (labelled `(x, y)`, or unlabelled `x` / `(x,)`); default the validation set
     activation:Callable|None=None, # applied to the model's outputs, e.g. `partial(F.softmax, dim=-1)`
     tfm:Callable|None=None, # a transform applied to each input batch first (used by `tta`)
-) -> tuple[Tensor, Tensor]:
-    "Predictions and targets for `dl`, concatenated, on the CPU."
+) -> tuple[Tensor, Tensor|None]:
+    "Predictions and targets for `dl`, concatenated, on the CPU; the targets are None for unlabelled batches."
     dl = self.dls.valid if dl is None else dl
     preds, targs = [], []
     self.model.eval()
     with torch.no_grad():
         for b in dl:
-            xb, yb = self._to(b)
+            xb, yb = _split_batch(b)
+            xb = self._to((xb,))[0]
             if tfm is not None: xb = tfm(xb)
             with self._autocast(): p = self.model(*xb) if isinstance(xb, tuple) else self.model(xb)
             if activation is not None: p = activation(p.float())
-            preds.append(p.float().cpu()); targs.append(yb.cpu())
-    return torch.cat(preds), torch.cat(targs)
+            preds.append(p.float().cpu()); targs.append(yb)
+    if not preds: raise ValueError("get_preds was given no batches: the loader is empty")
+    if any(t is None for t in targs) and not all(t is None for t in targs):
+        raise ValueError("some batches have targets and some do not: give get_preds all labelled or all unlabelled batches")
+    return torch.cat(preds), (None if targs[0] is None else torch.cat([t.cpu() for t in targs]))
 
 # %% ../nbs/02c_inference.ipynb #1b6a18bb
 @patch

@@ -14,7 +14,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .loaders import DataLoaders, TensorLoader  # noqa: F401 (the old import path `fastlessons.learner` keeps working)
-from .core import default_device, to_device, listify, set_lrs, atomic_write
+from .core import default_device, to_device, listify, set_lrs, atomic_write, flush_denormals
 from .callback import (Callback, LossNotFiniteError,  # noqa: F401 (Callback: an old import path)
                                    CancelFitException, CancelEpochException, CancelTrainException,
                                   CancelValidException, CancelBatchException)
@@ -336,7 +336,7 @@ def fit(self:Learner, # noqa: F811 (the method; the module-level `fit` is the le
     self.n_epochs, self.epoch, self.iter, self.error = n_epochs, 0, 0, None
     if launched() and not any(isinstance(c, DistributedCallback) for c in self.cbs):
         self.add_cbs(DistributedCallback())          # started by torchrun: train with DDP, unchanged
-    with self.added_cbs(cbs):
+    with self.added_cbs(cbs), flush_denormals():     # flush for this run only, then restore the process's setting
         try:
             def epochs():
                 for self.epoch in range(n_epochs): self._with_events(self._do_epoch, 'epoch', CancelEpochException)
@@ -378,19 +378,29 @@ def check_state(
     if missing := [k for k in own if k not in sd]: raise ValueError(f"{source} lacks tensor {missing[0]!r} that the model has")
 
 # %% ../nbs/02_learner.ipynb #d23cd239
+def _model_state(state, f:Path) -> dict:
+    "The model's tensors in a loaded checkpoint: `save`'s `{'model': ...}`, or a plain PyTorch `state_dict`."
+    if isinstance(state, dict) and isinstance(state.get('model'), dict): return state['model']
+    if isinstance(state, dict) and state and all(isinstance(v, Tensor) for v in state.values()): return state   # torch.save(model.state_dict())
+    what = (f"a dict with keys {sorted(map(str, state))[:8]}" if isinstance(state, dict) else type(state).__name__)
+    raise ValueError(f"{f} holds {what}, not model weights: load takes a file written by `learn.save` or by "
+                     "`torch.save(model.state_dict(), f)`; for another layout, load it with torch.load and pass the "
+                     "model's part to `learn.model.load_state_dict`")
+
 @patch
 def load(self:Learner,
     name:str, # file name without `.pth` (under `learn.path`), or a path ending `.pth`
     with_opt:bool=True, # also restore the optimizer state, if the file has it
     strict:bool=True, # refuse a state whose tensors do not match the model's, naming the first that differs
 ):
-    "Load model (and optimizer) state from `path/name.pth` (or a path ending .pth)."
+    "Load model (and optimizer) state from `path/name.pth` (or a path ending .pth): `save`'s file or a plain `state_dict`."
     f = Path(name) if str(name).endswith('.pth') else self.path/f'{name}.pth'
     if not f.exists(): raise FileNotFoundError(f"no saved model at {f}; saved ones here: {sorted(p.stem for p in self.path.glob('*.pth'))}")
     state = torch.load(f, map_location=self.device, weights_only=True)
-    if strict: check_state(_unwrap(self.model), state['model'], str(f))
-    _unwrap(self.model).load_state_dict(state['model'], strict=strict)
-    if with_opt and 'opt' in state:
+    sd = _model_state(state, f)
+    if strict: check_state(_unwrap(self.model), sd, str(f))
+    _unwrap(self.model).load_state_dict(sd, strict=strict)
+    if with_opt and sd is not state and 'opt' in state:
         if self.opt is None: self.create_opt()
         self.opt.load_state_dict(state['opt'])
     return self
