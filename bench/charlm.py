@@ -15,7 +15,6 @@ Target (issue 15): validation loss at most 1.25 within 900 s of 2-thread CPU tra
 """
 import argparse, contextlib, json, sys
 import torch
-from fastlessons.schedule import TrainClock
 from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
@@ -46,14 +45,12 @@ def run(recipe, a, report):
     if recipe == 'awd':
         given.pop('dropout', None)
         given.update({k: getattr(a, k) for k in AWD_DROPOUTS if getattr(a, k) is not None}, ar=a.ar, tar=a.tar)
-    clock = TrainClock()
     precision = None if recipe != a.recipe else {'auto': 'auto', 'bf16': 'bf16', 'fp32': None}['bf16' if a.bf16 else a.precision]
     ema = EMA(every=a.ema_every, decay=a.ema, pull=False) if a.ema else None
     learn = text_learner(get_data('nietzsche'), lower=True, recipe=recipe, budget=None if a.epochs else a.budget, n_hidden=a.n_hidden,
-                         moms=moms, seed=a.seed, cbs=[clock] + ([ema] if ema else []), device=a.device, progress=False,
+                         moms=moms, seed=a.seed, cbs=[ema] if ema else [], device=a.device, progress=False,
                          mixed_precision=precision, **given)
     vocab, trn, val = learn.vocab, learn.train_text, learn.valid_text
-    model, tb = learn.model, getattr(learn, 'timebudget', None)
     bs, bptt, lr, wd = learn.dls.train.bs, learn.dls.train.bptt, learn.base_lrs[-1], learn.wds[-1]
     if recipe == 'awd':
         ps = {**AWD_DROPOUTS, **given}
@@ -64,7 +61,7 @@ def run(recipe, a, report):
         else: learn.fit_budget()
     vals = [v[1] for v in learn.recorder.values]
     ema_res = dict(ema=a.ema, ema_every=a.ema_every, val_loss_live=round(live_val_loss(learn, ema), 4)) if ema else {}
-    used, n_items = (tb.used, tb.n_items) if tb else (clock.used, clock.n_items)
+    used, n_items = learn.train_seconds, learn.n_items      # the loop's own count: seconds and characters of training
     return dict(bench='charlm', recipe=recipe, model=name, text='nietzsche, lower-cased', vocab=len(vocab), train_chars=len(trn),
                 valid_chars=len(val), mixed_precision=learn.mixed_precision, lstm_choice=getattr(learn, 'lstm_choice', None), bs=bs, bptt=bptt, lr=lr, wd=wd, moms=moms, seed=a.seed, threads=torch.get_num_threads(),
                 device=a.device, budget_s=None if a.epochs else a.budget, epochs_asked=a.epochs, train_seconds=round(used, 1),

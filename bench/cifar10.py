@@ -18,12 +18,11 @@ process on a 2-core machine slows it 3-4x.
 """
 import argparse, inspect, contextlib, io, json, sys, time
 import torch
-from fastlessons.schedule import TrainClock
 from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
 from fastlessons.learner import accuracy
-from fastlessons.schedule import TimeBudget
+from fastlessons.schedule import TimeBudget, OneCycle, one_cycle_moms
 from fastlessons.vision import load_image_folder, channel_stats, image_dls
 from fastlessons.convnets import resnet2_learner, tta_augs
 from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner, muon_cifar_learner, AIR_SCHEDULES
@@ -70,7 +69,7 @@ def build(recipe, a, x, y, tx, ty):
     else:                                     # the lesson's Resnet2 in the recipe of 09_convnets (resnet2_learner)
         kw = given(lr=a.lr, wd=a.wd, layers=widths)
         learn = resnet2_learner(image_dls(x, y, tx, ty, bs=a.bs or 256, seed=a.seed), channel_stats(x),
-                                cbs=[TimeBudget(budget)] if budget else [], **kw, **dev)
+                                cbs=[TimeBudget(budget), OneCycle(0.1, 10., 100.)] if budget else [], **kw, **dev)
         name = "Resnet2, resnet2_learner (AdamW)" + ''.join(f', {k}={v}' for k, v in kw.items())
         augs = tta_augs(d=2, n_shifts=4, mode='constant')
         sched = dict(pct_start=0.25, div=25., final_div=1e4)
@@ -83,8 +82,7 @@ def run(recipe, a, x, y, tx, ty, load_s, decoded):
     moms = None if a.moms == 'none' else tuple(float(v) for v in a.moms.split(','))
     if moms:
         sched['moms'] = moms; name += f', moms={moms}'
-        if getattr(learn, 'timebudget', None) is not None: learn.timebudget.moms = moms
-    clock = TrainClock(); learn.add_cbs(clock)
+        if getattr(learn, 'onecycle', None) is not None: learn.onecycle.mom_sched = one_cycle_moms(learn.onecycle.pct_start, moms)
     t1 = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr):
         if a.epochs: learn.fit_one_cycle(a.epochs, lr=learn.base_lrs, **sched)
@@ -93,8 +91,7 @@ def run(recipe, a, x, y, tx, ty, load_s, decoded):
     t2 = time.perf_counter()
     p, t = learn.tta(learn.dls.valid, augs=augs)
     tta_acc = accuracy(p, t).item(); t3 = time.perf_counter()
-    tb = getattr(learn, 'timebudget', None)
-    used, n_items = (tb.used, tb.n_items) if tb is not None else (clock.used, clock.n_items)
+    used, n_items = learn.train_seconds, learn.n_items          # the loop's own count: seconds and images of training
     target_ok = tta_acc >= a.target and (a.epochs or used <= a.budget + 1)
     return dict(bench='cifar10', recipe=recipe, model=name, params=sum(q.numel() for q in learn.model.parameters() if q.requires_grad),
                 threads=torch.get_num_threads(), device=str(learn.device), mixed_precision=learn.mixed_precision,
@@ -113,7 +110,6 @@ def main():
     ap.add_argument('--budget', type=float, default=600., help='seconds of training'); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--epochs', type=int, default=None, help='train this many epochs (one cycle) instead of for --budget seconds')
     ap.add_argument('--recipe', default='muon', choices=['muon', 'air', 'fastnet', 'resnet2'])
-    ap.add_argument('--arch', default=None, choices=['fastnet', 'resnet2'], help='old name of --recipe fastnet/resnet2')
     ap.add_argument('--compare', action='store_true', help='run --recipe, then the previous recipe (muon: air; air: fastnet), in this process')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--widths', default=None, help="comma-separated widths of the recipe's net (AirNet 24,64,192,192, airbench's 24,64,256,256; FastNet 24,32,128,128; Resnet2 16,32,64,128,256)")
@@ -133,7 +129,6 @@ def main():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--target', type=float, default=0.90, help='TTA accuracy that counts as met')
     a = ap.parse_args()
-    if a.arch: a.recipe = a.arch
     setup_cpu(a.threads); set_seed(a.seed)
     report = cpu_report()
     path = get_data('cifar10')

@@ -5,6 +5,7 @@
 # %% ../nbs/13_awd_lstm.ipynb #9dee5feb
 from __future__ import annotations
 import warnings
+from typing import Callable
 import torch
 from fastcore.basics import patch
 from torch import nn, Tensor
@@ -13,14 +14,14 @@ from .callback import Callback
 from .rnn import StatefulModel, detach_state
 from .learner import Learner
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
-from .schedule import TimeBudget
+from .schedule import TimeBudget, OneCycle
 from .text import Vocab, lm_dls
 from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss
 from .core import default_device, cpu_info, _best_time
 
 # %% auto #0
 __all__ = ['AWD_DROPOUTS', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'ScanLSTM', 'AWDCharLSTM', 'RNNRegularizer',
-           'choose_lstm_step', 'charlm_learner']
+           'lstm_choice', 'choose_lstm_step', 'charlm_learner']
 
 # %% ../nbs/13_awd_lstm.ipynb #576e4994
 class RNNDropout(nn.Module):
@@ -196,6 +197,22 @@ class RNNRegularizer(Callback):
         if self.beta and m.raw_out.shape[1] > 1:      # TAR needs two steps (a batch of the LM loader can have one)
             self.learn.loss = self.learn.loss + self.beta*(m.raw_out[:, 1:] - m.raw_out[:, :-1]).float().pow(2).mean()
 
+# %% ../nbs/13_awd_lstm.ipynb #a40b7ec2
+def lstm_choice(
+    mixed_precision:str|None, # 'auto', 'bf16' or None (float32): what the user asked for
+    device:torch.device, # where the LSTM will train
+    n_hidden:int, # hidden size of each layer (for the timing)
+    bs:int, # streams per batch (for the timing)
+    bptt:int, # sequence length (for the timing)
+    scan:bool=True, # also time `ScanLSTM` (the AWD model can use it)
+    choose:Callable=None, # the timing (`choose_lstm_step`; tests pass a fake one)
+) -> dict:
+    "How the LSTM trains: what was asked for, whatever the device; for 'auto', bf16 on CUDA, else what `choose` measures fastest."
+    if mixed_precision != 'auto':
+        return dict(lstm_impl='nn', mixed_precision=mixed_precision, reason=f'mixed_precision={mixed_precision!r} was asked for')
+    if device.type == 'cuda': return dict(lstm_impl='nn', mixed_precision='bf16', reason='bf16 on CUDA')
+    return (choose or choose_lstm_step)(n_hidden, bs, bptt, scan=scan)
+
 # %% ../nbs/13_awd_lstm.ipynb #4b1920db
 AWD_DROPOUTS = dict(emb_p=0.02, input_p=0.1, hidden_p=0.2, weight_p=0.35, out_p=0.15)   # measured for ~28 epochs of 128 x 32 to 64 (below)
 
@@ -279,15 +296,13 @@ def charlm_learner(
     if bptt is None: bptt = 64 if awd else 16
     if not (lr > 0 and bs >= 1 and bptt >= 1): raise ValueError(f"charlm_learner needs lr > 0, bs >= 1 and bptt >= 1; got lr={lr}, bs={bs}, bptt={bptt}")
     dev = torch.device(kwargs.get('device') or default_device())
-    choice = (dict(lstm_impl='nn', mixed_precision='bf16', reason='bf16 on CUDA') if dev.type == 'cuda' else
-              choose_lstm_step(n_hidden, bs, bptt, scan=recipe == 'awd') if mixed_precision == 'auto' else
-              dict(lstm_impl='nn', mixed_precision=mixed_precision, reason=f'mixed_precision={mixed_precision!r} was asked for'))
+    choice = lstm_choice(mixed_precision, dev, n_hidden, bs, bptt, scan=recipe == 'awd')
     mixed_precision = choice['mixed_precision']
     torch.manual_seed(seed)
     dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=seed)
     if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, lstm_impl=choice['lstm_impl'], **ps), [RNNRegularizer(ar, tar)]
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
-    sched = [TimeBudget(budget, moms=moms)] if budget else []
+    sched = [TimeBudget(budget), OneCycle(pct_start=0.1, div=10., final_div=100., moms=moms)] if budget else []   # 10% warm-up, to lr/1000
     learn = learner_cls(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
                 cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, **kwargs)
     learn.lstm_choice = choice                          # what trains how, and why (the benchmarks print it)

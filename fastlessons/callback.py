@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['EVENTS', 'CancelFitException', 'CancelEpochException', 'CancelTrainException', 'CancelValidException',
-           'CancelBatchException', 'Callback', 'LossNotFiniteError']
+           'CancelBatchException', 'Callback', 'LossNotFiniteError', 'Stopper']
 
 # %% ../nbs/01a_callback.ipynb #27b5711a
 class CancelFitException(Exception): "Stop training now (after_cancel_fit, then after_fit run)."
@@ -42,3 +42,17 @@ class Callback:
 # %% ../nbs/01a_callback.ipynb #07c22b16
 class LossNotFiniteError(FloatingPointError):
     "The loss became NaN or infinite during training."
+
+# %% ../nbs/01a_callback.ipynb #3ca53c5b
+class Stopper(Callback):
+    "A callback that can end the run: `stop()` makes this epoch the last; `progress()` tells how far along the run is."
+    order = 5                                     # before the schedules (10), which read the progress it gives
+    def progress(self) -> float|None:
+        "The fraction, in [0, 1], of the run this stopper allows that is done; None when it cannot tell (early stopping)."
+        return None
+    def stop(self,
+        now:bool=False, # also end this epoch's training at once (its validation still runs)
+    ):
+        "Make the current epoch the last one of the run."
+        self.learn.last_epoch = True
+        if now: raise CancelTrainException

@@ -4,28 +4,29 @@
 
 # %% ../nbs/01_data.ipynb #84ba5494
 from __future__ import annotations
-import hashlib, os, shutil, tarfile, tempfile, urllib.request, urllib.error, zipfile
+import hashlib, http.client, os, shutil, tarfile, tempfile, urllib.request, urllib.error, warnings, zipfile, zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['DATASETS', 'IMG_EXTS', 'DataError', 'sha256sum', 'verify_file', 'check_members', 'safe_extract', 'download',
-           'DataSet', 'register', 'read_text', 'check_nietzsche', 'check_movielens', 'check_image_folder', 'cache_dir',
-           'local_dir', 'get_data']
+__all__ = ['DATASETS', 'IMG_EXTS', 'DataError', 'file_digest', 'verify_file', 'check_members', 'safe_extract', 'download',
+           'DataSet', 'register', 'is_official', 'read_text', 'check_nietzsche', 'check_movielens',
+           'check_image_folder', 'cache_dir', 'local_dir', 'get_data']
 
 # %% ../nbs/01_data.ipynb #c7e1c7c7
 class DataError(Exception):
     "A data set is missing, damaged or unsafe; the message says which file and what to do."
 
 # %% ../nbs/01_data.ipynb #8fd3815c
-def sha256sum(
+def file_digest(
     path:Path|str, # the file to hash
+    algo:str='sha256', # a `hashlib` name: 'sha256', or 'md5' where a public source gives only that
     chunk:int=1<<20, # bytes read at a time
 ) -> str:
-    "The hex sha256 of the file at `path`, read in chunks."
-    h = hashlib.sha256()
+    "The hex digest of the file at `path` with the hash `algo`, read in chunks."
+    h = hashlib.new(algo, usedforsecurity=False)     # a check for damage, not a signature: allowed on FIPS systems too
     with open(path, 'rb') as f:
         while b := f.read(chunk): h.update(b)
     return h.hexdigest()
@@ -33,17 +34,21 @@ def sha256sum(
 # %% ../nbs/01_data.ipynb #8d4fa7a4
 def verify_file(
     path:Path|str, # the file to check
-    sha256:str|None=None, # expected hex digest, or None to skip
+    sha256:str|None=None, # expected hex sha256, or None to skip
     size:int|None=None, # expected size in bytes, or None to skip
     hint:str='delete it and run again to download it afresh', # what the user should do on failure
+    md5:str|None=None, # expected hex md5 (where a public source gives only that), or None to skip
+    name:str|None=None, # what the messages call the file; its path by default
 ):
-    "Raise `DataError` unless the file at `path` has the expected `size` and `sha256`."
+    "Raise `DataError` unless the file at `path` has the expected `size`, `sha256` and `md5`."
     path = Path(path)
-    if not path.is_file(): raise DataError(f"{path} does not exist or is not a file; {hint}")
+    name = name or str(path)
+    if not path.is_file(): raise DataError(f"{name} does not exist or is not a file; {hint}")
     if size is not None and (n := path.stat().st_size) != size:
-        raise DataError(f"{path} is {n:,} bytes but {size:,} were expected (a truncated or partial download?); {hint}")
-    if sha256 is not None and (d := sha256sum(path)) != sha256.lower():
-        raise DataError(f"{path} has sha256 {d} but {sha256} was expected (the file is corrupted or not the right one); {hint}")
+        raise DataError(f"{name} is {n:,} bytes but {size:,} were expected (a truncated or partial download?); {hint}")
+    for algo, want in (('sha256', sha256), ('md5', md5)):
+        if want is not None and (d := file_digest(path, algo)) != want.lower():
+            raise DataError(f"{name} has {algo} {d} but {want} was expected (the file is corrupted or not the right one); {hint}")
 
 # %% ../nbs/01_data.ipynb #38316784
 def _bad_name(name:str) -> str|None:
@@ -53,40 +58,51 @@ def _bad_name(name:str) -> str|None:
     if '..' in p.parts: return "contains '..'"
     return None
 
+def _unsafe(archive:Path, name:str, why:str) -> DataError:
+    return DataError(f"{archive} is unsafe: member {name!r} {why}. The lessons' archives hold only plain files and "
+                     "folders inside their own folder; do not use this one: delete it and download it again from its official URL.")
+
+def _damaged(archive:Path, e:Exception) -> DataError:
+    return DataError(f"{archive} is damaged or truncated ({type(e).__name__}: {e}); delete it and download it again.")
+
+# %% ../nbs/01_data.ipynb #1233be9a
+_READ_ERRORS = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error)
+
+def _open_tar(archive:Path) -> tarfile.TarFile:
+    try: return tarfile.open(archive)
+    except _READ_ERRORS as e: raise _damaged(archive, e) from e
+
+def _members(archive:Path) -> list[tuple[str, str, str]]:
+    "(name, kind, link target) of each member of a zip or tar; kind is 'file', 'dir', 'sym', 'lnk' or 'other'."
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as z:
+                return [(m.filename, 'sym' if (m.external_attr >> 16) & 0o170000 == 0o120000 else 'file', '') for m in z.infolist()]
+        with _open_tar(archive) as t: ms = t.getmembers()    # reads to the end: a cut is found here, before anything is written
+    except _READ_ERRORS as e: raise _damaged(archive, e) from e
+    kind = lambda m: 'sym' if m.issym() else 'lnk' if m.islnk() else 'dir' if m.isdir() else 'file' if m.isfile() else 'other'
+    return [(m.name, kind(m), m.linkname) for m in ms]
+
+# %% ../nbs/01_data.ipynb #c324d87e
+_REFUSED = {'sym': 'is a symbolic link', 'lnk': 'is a hard link', 'other': 'is a device, fifo or other special file'}
+
 def check_members(
     archive:Path|str, # a .zip, .tar, .tgz or .tar.gz file
 ):
-    "Raise `DataError` if any member of the tar or zip `archive` could land outside the extraction folder."
+    "Raise `DataError` if a member of the tar or zip `archive` is a link or a special file, or is named outside the folder."
     archive = Path(archive)
-    def fail(name, why): raise DataError(f"{archive} is unsafe: member {name!r} {why}; it was not extracted. "
-                                         "Download the archive again from its official URL.")
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as z:
-            for m in z.infolist():
-                if why := _bad_name(m.filename): fail(m.filename, why)
-                if (m.external_attr >> 16) & 0o170000 == 0o120000: fail(m.filename, 'is a symbolic link')
-        return
-    with _open_tar(archive) as t:
-        for m in t.getmembers():
-            if why := _bad_name(m.name): fail(m.name, why)
-            if m.issym() or m.islnk():
-                base = PurePosixPath(m.name).parent if m.issym() else PurePosixPath('.')
-                target = str(base/m.linkname)
-                if m.linkname.startswith('/') or _bad_name(os.path.normpath(target)):
-                    fail(m.name, f'is a link to {m.linkname!r}, outside the target folder')
-            elif not (m.isfile() or m.isdir()): fail(m.name, 'is a device, fifo or other special file')
-
-def _open_tar(archive:Path):
-    try: return tarfile.open(archive)
-    except (tarfile.TarError, EOFError, OSError) as e:
-        raise DataError(f"{archive} is not a readable tar or zip archive ({e}); delete it and download it again") from e
+    for name, kind, link in _members(archive):
+        if why := _bad_name(name) or _REFUSED.get(kind):
+            raise _unsafe(archive, name, why + (f' to {link!r}' if link else ''))
 
 # %% ../nbs/01_data.ipynb #d68ea892
+_FILTER_ERROR = getattr(tarfile, 'FilterError', ())   # a member the 'data' filter refuses; () where Python has no filters
+
 def safe_extract(
     archive:Path|str, # a .tar, .tgz, .tar.gz or .zip file
     dest:Path|str, # the folder to extract into (created if needed)
 ):
-    "Extract `archive` into `dest` after `check_members`; a damaged archive raises `DataError`."
+    "Extract `archive` into `dest` after `check_members`; an unsafe or a damaged archive raises `DataError`."
     archive, dest = Path(archive), Path(dest)
     check_members(archive)
     dest.mkdir(parents=True, exist_ok=True)
@@ -99,33 +115,52 @@ def safe_extract(
             with _open_tar(archive) as t:
                 if hasattr(tarfile, 'data_filter'): t.extractall(dest, filter='data')
                 else: t.extractall(dest)
-    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
-        raise DataError(f"{archive} is damaged ({type(e).__name__}: {e}); delete it and download it again") from e
+    except _FILTER_ERROR as e: raise _unsafe(archive, e.tarinfo.name, f"was refused by Python's 'data' filter ({e})") from e
+    except OSError as e:
+        if e.errno is not None: raise       # the destination's trouble (disk full, permissions), not the archive's
+        raise _damaged(archive, e) from e
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, ValueError, zlib.error) as e: raise _damaged(archive, e) from e
 
 # %% ../nbs/01_data.ipynb #05d3ebf4
 def download(
     url:str, # where from (http(s):// or file://)
     dest:Path|str, # the file to create
-    sha256:str|None=None, # expected hex digest, or None
+    sha256:str|None=None, # expected hex sha256, or None
     size:int|None=None, # expected size in bytes, or None
     progress:bool=True, # show a progress bar
+    md5:str|None=None, # expected hex md5, or None
 ) -> Path:
-    "Download `url` to `dest` atomically (temporary file, verify, rename) and return `dest`."
+    "Download `url` to `dest` atomically (temporary file, checks, rename) and return `dest`."
     def fetch(tmp):
-        try:
-            with urllib.request.urlopen(url, timeout=30) as r, open(tmp, 'wb') as f:
-                total = int(r.headers.get('Content-Length') or 0) or size
-                pb = _progress(total, url) if progress else None
-                done = 0
-                while chunk := r.read(1 << 20):
-                    f.write(chunk); done += len(chunk)
-                    if pb: pb(done)
-        except (urllib.error.URLError, OSError, ValueError) as e:
-            raise DataError(f"could not download {url} ({e}). Without a network, download it on another machine and put it at "
-                            f"{dest}, or put it in a folder and set FASTLESSONS_DATA to that folder.") from e
-        verify_file(tmp, sha256, size, hint=f'the download from {url} is damaged; run again')
+        _fetch(url, tmp, Path(dest), size, progress)        # every byte the server announced, or a DataError
+        verify_file(tmp, sha256, size, md5=md5, name=f'the download from {url}',
+                    hint='it was deleted, not kept. Run again; if it happens again, the file at that URL is not the one the registry pins')
     return atomic_write(dest, fetch)       # `dest` appears only once the whole file has arrived and been verified
 
+# %% ../nbs/01_data.ipynb #3e9e00c2
+def _fetch(url:str, tmp:Path, dest:Path, size:int|None, progress:bool):
+    "Stream `url` into `tmp`; `DataError` if it cannot be fetched, or if fewer bytes arrive than the server announced."
+    done, announced = 0, None
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r, open(tmp, 'wb') as f:
+            announced = int(r.headers['Content-Length']) if r.headers.get('Content-Length') else None
+            pb = _progress(announced or size, url) if progress else None
+            while chunk := r.read(1 << 20):
+                f.write(chunk)
+                done += len(chunk)
+                if pb: pb(done)
+    except http.client.IncompleteRead as e: raise _short(url, dest, done + len(e.partial), announced) from e
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as e:
+        raise DataError(f"could not download {url} ({e}). Without a network, download it on another machine and put it at "
+                        f"{dest}, or put it in a folder and set FASTLESSONS_DATA to that folder.") from e
+    if announced is not None and done != announced: raise _short(url, dest, done, announced)
+
+def _short(url:str, dest:Path, got:int, announced:int|None) -> DataError:
+    total = f'of the {announced:,} bytes the server announced' if announced is not None else 'bytes, part-way'
+    return DataError(f"the download from {url} stopped after {got:,} {total}; the partial file was deleted. "
+                     f"Run again, or put a whole copy at {dest}.")
+
+# %% ../nbs/01_data.ipynb #fc6b1578
 def _progress(total, url):
     "A callback `done -> None` drawing a progress bar for a download of `total` bytes."
     from fastprogress.fastprogress import progress_bar
@@ -143,8 +178,10 @@ class DataSet:
     fname:str # the downloaded file's name
     target:str # what get_data returns: `fname` for a plain file, else the folder the archive extracts to
     check:Callable[[Path], str] # raises DataError if the data at this path is wrong; returns a summary
-    sha256:str|None=None # hex digest of the official file, where known
-    size:int|None=None # size of the official file in bytes, where known
+    sha256:str|None=None # hex sha256 of the official file, where a public source gives it
+    size:int|None=None # size of the official file in bytes, where a public source gives it
+    md5:str|None=None # hex md5 of the official file, where that is the digest a public source gives
+    source:str='' # the public source of the pins, or why there are none
     description:str='' # one line for people: what it is
     @property
     def is_archive(self) -> bool: return self.fname != self.target
@@ -156,6 +193,17 @@ def register(
 ) -> DataSet:
     "Add (or replace) a data set in the registry."
     DATASETS[ds.name] = ds; return ds
+
+# %% ../nbs/01_data.ipynb #6a0d2a84
+def is_official(
+    ds:DataSet, # a data set of the registry
+    path:Path|str, # a file that may be its official download
+) -> bool|None:
+    "Whether the file at `path` has the size and digests pinned for `ds`; None when nothing is pinned."
+    if ds.size is None and ds.sha256 is None and ds.md5 is None: return None
+    try: verify_file(path, ds.sha256, ds.size, md5=ds.md5)
+    except DataError: return False
+    return True
 
 # %% ../nbs/01_data.ipynb #03b98238
 def _expect(what, found, expected, path):
@@ -186,13 +234,17 @@ def check_nietzsche(
 def _count_lines(path:Path) -> int:
     with open(path, 'rb') as f: return sum(1 for _ in f)
 
+_ML_COLUMNS = 'userId,movieId,rating,timestamp'
 def check_movielens(
     path:Path, # the extracted ml-latest-small folder
     n_ratings:int=100_836, # the number of ratings it must have
 ) -> str:
-    "MovieLens small: a folder with ratings.csv (`n_ratings` rows) and movies.csv."
+    "MovieLens small: a folder with ratings.csv (MovieLens's columns, `n_ratings` rows) and movies.csv."
     for f in ('ratings.csv', 'movies.csv'):
         if not (path/f).is_file(): raise DataError(f"{path} has no {f}: not the MovieLens folder, or an incomplete extract; delete {path} and get it again")
+    with open(path/'ratings.csv', encoding='utf-8', errors='replace') as fh: head = fh.readline().strip()
+    if head != _ML_COLUMNS:
+        raise DataError(f"{path/'ratings.csv'} begins {head[:60]!r}, not {_ML_COLUMNS!r}: not a MovieLens ratings file; delete {path} and get it again")
     _expect('ratings', _count_lines(path/'ratings.csv') - 1, n_ratings, path/'ratings.csv')
     return f'{n_ratings:,} ratings'
 
@@ -214,12 +266,20 @@ def check_image_folder(
 
 # %% ../nbs/01_data.ipynb #42132038
 register(DataSet('nietzsche', 'https://s3.amazonaws.com/text-datasets/nietzsche.txt', 'nietzsche.txt', 'nietzsche.txt',
-                 check_nietzsche, description="Nietzsche's Beyond Good and Evil, the character-model corpus of lessons 6 and 7"))
+                 check_nietzsche, source='none: no public source publishes a size or digest of this file; its text is checked',
+                 description="Nietzsche's Beyond Good and Evil, the character-model corpus of lessons 6 and 7"));
+
+# %% ../nbs/01_data.ipynb #8d195a6c
 register(DataSet('ml-latest-small', 'https://files.grouplens.org/datasets/movielens/ml-latest-small.zip',
                  'ml-latest-small.zip', 'ml-latest-small', check_movielens,
-                 description='MovieLens latest-small ratings (GroupLens; research use, not to be redistributed)'))
-register(DataSet('cifar10', 'https://s3.amazonaws.com/fast-ai-imageclas/cifar10.tgz', 'cifar10.tgz', 'cifar10',
-                 check_image_folder, description="CIFAR-10 as fast.ai's image folders: train/ and test/, one folder per class"));
+                 source='none can last: GroupLens replaces the "latest" files at each release; structure and counts are checked',
+                 description='MovieLens latest-small ratings (GroupLens; research use, not to be redistributed)'));
+
+# %% ../nbs/01_data.ipynb #6a3657c3
+register(DataSet('cifar10', 'https://s3.amazonaws.com/fast-ai-sample/cifar10.tgz', 'cifar10.tgz', 'cifar10',
+                 check_image_folder, size=168_168_549, md5='a5f8c31371b63a406b23368042812d3c',
+                 source='fastai/fastai, fastai/data/checks.txt: [size, md5] of the archives fastai downloads',
+                 description="CIFAR-10 as fast.ai's image folders: train/ and test/, one folder per class"));
 
 # %% ../nbs/01_data.ipynb #ad169d2d
 def cache_dir(
@@ -267,13 +327,31 @@ def _extract(ds:DataSet, archive:Path, cache:Path, verify:bool) -> Path:
         return dest
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
+# %% ../nbs/01_data.ipynb #deee3d9e
+_NOTED:set[Path] = set()
+
+def _note_copy(ds:DataSet, path:Path):
+    "Warn, once per file, that `path` passed the content checks of `ds` but is not the file pinned in the registry."
+    if path in _NOTED or is_official(ds, path) is not False: return
+    _NOTED.add(path)
+    warnings.warn(f"{path} is not the official file of {ds.url}: it differs from the pins taken from {ds.source}. It is used "
+                  f"because it passes the content checks of {ds.name!r}; results on it may differ a little from the official data's.",
+                  stacklevel=4)   # points at the call of get_data
+
+def _found(ds:DataSet, f:Path, cache:Path, verify:bool) -> Path:
+    "A file found locally: extracted into `cache` if it is an archive; checked by content; noted if not the official file."
+    out = _extract(ds, f, cache, verify) if ds.is_archive else f
+    if verify and not ds.is_archive: ds.check(f)
+    if verify: _note_copy(ds, f)
+    return out
+
 # %% ../nbs/01_data.ipynb #e5a5857f
 def get_data(
     name:str|DataSet, # a registered name (see `DATASETS`) or a `DataSet`
     data_dir:Path|str|None=None, # a folder to look in first; default `$FASTLESSONS_DATA`
     cache:Path|str|None=None, # the cache folder; default `cache_dir()`
     download_ok:bool=True, # download from the official URL if not found locally
-    verify:bool=True, # run the checks (size, sha256, content)
+    verify:bool=True, # run the checks (a download's pins, the content)
 ) -> Path:
     "Local path to data set `name`: found in `data_dir`, else in the cache, else downloaded; verified."
     if isinstance(name, DataSet): ds = name
@@ -282,21 +360,17 @@ def get_data(
     cache = cache_dir(cache)
     local = local_dir(data_dir)
     dirs = ([local] if local else []) + [cache]
-    hint = f'delete it and run again, or put a good copy of {ds.url} there'
     for d in dirs:               # 1. the extracted folder (archives) or the file itself, in any folder
         t = d/ds.target
         if ds.is_archive and t.is_dir(): return _checked(ds, t, verify, mark=d == cache)
-        if not ds.is_archive and t.is_file():
-            if verify: verify_file(t, ds.sha256, ds.size, hint); ds.check(t)
-            return t
+        if not ds.is_archive and t.is_file(): return _found(ds, t, cache, verify)
     for d in dirs:               # 2. an archive, extracted into the cache
-        if ds.is_archive and (d/ds.fname).is_file():
-            if verify: verify_file(d/ds.fname, ds.sha256, ds.size, hint)
-            return _extract(ds, d/ds.fname, cache, verify)
+        if ds.is_archive and (d/ds.fname).is_file(): return _found(ds, d/ds.fname, cache, verify)
     if not download_ok:
         raise DataError(f"data set {ds.name!r} not found: looked for {ds.fname} in {', '.join(map(str, dirs))}. "
                         f"Download {ds.url} and put it in one of those folders (or set FASTLESSONS_DATA to its folder).")
-    f = download(ds.url, cache/ds.fname, ds.sha256 if verify else None, ds.size if verify else None)
+    pins = dict(sha256=ds.sha256, size=ds.size, md5=ds.md5) if verify else {}
+    f = download(ds.url, cache/ds.fname, **pins)    # refused and deleted unless whole and, where pinned, the official file
     if ds.is_archive: return _extract(ds, f, cache, verify)
     if verify: ds.check(f)
     return f

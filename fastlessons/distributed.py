@@ -11,7 +11,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import DataLoader, DistributedSampler, RandomSampler, BatchSampler, Sampler
-from .callback import Callback, LossNotFiniteError
+from .callback import Callback, Stopper, LossNotFiniteError
 from torch.multiprocessing.spawn import ProcessException, ProcessRaisedException
 
 # %% auto #0
@@ -103,7 +103,7 @@ class DistributedCallback(Callback):
 
     def before_fit(self):
         learn, env = self.learn, launch_env()
-        self.model = self.dls = self.tb = None          # nothing to undo yet, if what follows fails
+        self.model = self.dls = self.clock = None       # nothing to undo yet, if what follows fails
         if learn.device.type == 'cuda' and env is not None:       # one GPU per process on each machine
             n_local = int(os.environ.get('LOCAL_WORLD_SIZE', env['world_size']))
             if torch.cuda.device_count() < n_local: raise RuntimeError(
@@ -134,8 +134,8 @@ class DistributedCallback(Callback):
         learn.dls = copy.copy(self.dls)
         learn.dls.train = shard_loader(self.dls.train, self.rank, self.world, train=True)
         learn.dls.valid = shard_loader(self.dls.valid, self.rank, self.world, train=False)
-        self.tb = getattr(learn, 'timebudget', None)
-        if self.tb is not None: self.tb_clock, self.tb.clock = self.tb.clock, _AgreedClock(self.tb.clock, learn)
+        if any(isinstance(c, Stopper) for c in learn.cbs):   # a stopper reads the loop's clock: every rank must read the same
+            self.clock, learn.clock = learn.clock, _AgreedClock(learn.clock, learn)
 
     def before_epoch(self):
         s = getattr(self.learn.dls.train, 'sampler', None)
@@ -163,9 +163,8 @@ class DistributedCallback(Callback):
         learn = self.learn
         if self.model is not None: learn.model = self.model
         if self.dls is not None: learn.dls = self.dls
-        if self.tb is not None:
-            self.tb.clock = self.tb_clock
-            if self._ok(): self.tb.n_items = int(_all_sum([self.tb.n_items], learn.device)[0])   # items of all ranks
+        if self.clock is not None: learn.clock = self.clock
+        if self._ok(): learn.n_items = int(_all_sum([learn.n_items], learn.device)[0])   # items of all ranks
         if self.teardown and self.created: dist.destroy_process_group(); self.created = False
 
 # %% ../nbs/01e_distributed.ipynb #b3c23d75

@@ -11,8 +11,8 @@ import torch.nn.functional as F
 from .core import set_seed, default_device, bf16_probe
 from .learner import Learner, Callback, accuracy
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
-from .schedule import TimeBudget, cos_anneal, lin_anneal
-from .optim import train_progress, Lookahead, newton_schulz, MuonSGD   # noqa: F401 (their home is optim; this path keeps working)
+from .schedule import TimeBudget, OneCycle, cos_anneal, lin_anneal
+from .optim import Lookahead, newton_schulz, MuonSGD   # noqa: F401 (their home is optim; this path keeps working)
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 
 # %% auto #0
@@ -109,10 +109,9 @@ class ProgressiveResize(Callback):
         bad = [p for p in self.schedule if p[0] < 1 or not 0 < p[1] <= 1]
         if bad: raise ValueError(f"ProgressiveResize: sizes must be positive and fractions in (0, 1]; got {bad}")
         self.mode = mode
-    def before_fit(self): self.tb = getattr(self.learn, 'timebudget', None)
     def progress(self) -> float:
-        "The fraction of training done: of the time budget, or of the epochs (`train_progress`)."
-        return train_progress(self.learn)
+        "The fraction of training done, the loop's `pct_train`: of the time budget, or of the epochs."
+        return self.learn.pct_train
     def before_batch(self):
         if not self.learn.training: return
         f = self.progress()
@@ -153,7 +152,7 @@ def fast_cifar_learner(
     set_seed(seed)
     extra_cbs = list(kwargs.pop('cbs', None) or [])
     model = FastNet(channel_stats(x), widths, n_out=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None)
-    cbs = [Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) + ([TimeBudget(budget, pct_start=0.2, div=10., final_div=10.)] if budget else [])
+    cbs = [Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) + ([TimeBudget(budget), OneCycle(pct_start=0.2, div=10., final_div=10.)] if budget else [])
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=0.9, nesterov=True), lr=lr, wd=wd, wd_type='l2', metrics=accuracy,
                    channels_last=True, cbs=cbs + extra_cbs, **kwargs)
@@ -248,7 +247,7 @@ def bias_groups(
     return [nn.ParameterList(bn), nn.ParameterList([p for p in model.parameters() if id(p) not in ids])]
 
 # %% ../nbs/11_fast_cifar.ipynb #282333b3
-AIR_SCHEDULES = {   # the lr's one cycle for `air_cifar_learner`, by name: `TimeBudget`'s (or `fit_one_cycle`'s) arguments
+AIR_SCHEDULES = {   # the lr's one cycle for `air_cifar_learner`, by name: `OneCycle`'s (and `fit_one_cycle`'s) arguments
     'cos': dict(pct_start=0.23, div=5., final_div=1e3, anneal=cos_anneal),            # half cosines, down to lr/5000
     'triangle': dict(pct_start=0.23, div=5., final_div=1/(5*0.07), anneal=lin_anneal), # airbench's: straight lines 0.2 -> 1 -> 0.07
     'linear': dict(pct_start=0., div=1., final_div=float('inf'), anneal=lin_anneal),   # airbench94_muon's: no warm-up, a straight line 1 -> 0
@@ -277,7 +276,7 @@ def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mo
     alt = flip == 'alternate'
     cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
            ([ProgressiveResize(resize)] if resize else []) +
-           ([TimeBudget(budget, **AIR_SCHEDULES[schedule])] if budget else []) + ([Lookahead()] if lookahead else []))
+           ([TimeBudget(budget), OneCycle(**AIR_SCHEDULES[schedule])] if budget else []) + ([Lookahead()] if lookahead else []))
     return model, cbs + list(kwargs.pop('cbs', None) or []), mixed_precision
 
 def air_cifar_learner(

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_learner.ipynb #82a5d66f
 from __future__ import annotations
-import math, contextlib, warnings, inspect
+import math, contextlib, itertools, time, warnings, inspect
 from copy import deepcopy
 from pathlib import Path
 from typing import Callable
@@ -15,14 +15,14 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .loaders import DataLoaders, TensorLoader  # noqa: F401 (the old import path `fastlessons.learner` keeps working)
 from .core import default_device, to_device, listify, set_lrs, atomic_write, flush_denormals
-from .callback import (Callback, LossNotFiniteError,  # noqa: F401 (Callback: an old import path)
+from .callback import (Callback, Stopper, LossNotFiniteError,  # noqa: F401 (Callback: an old import path)
                                    CancelFitException, CancelEpochException, CancelTrainException,
                                   CancelValidException, CancelBatchException)
 from .distributed import DistributedCallback, launched, is_dist
 from .metrics import accuracy, mse, rmse, metric_name  # noqa: F401 (their home is metrics; this path keeps working)
 from .recorder import Recorder, ProgressCallback
 from torch.nn.parallel import DistributedDataParallel
-from .schedule import (ParamScheduler, SGDR, sgdr_epochs, save_cycle, one_cycle_sched, one_cycle_moms, cos_anneal,
+from .schedule import (ParamScheduler, SGDR, sgdr_epochs, save_cycle, OneCycle,
                                   LRFinder, suggest_lr, plot_lr_find, TimeBudget)
 
 # %% auto #0
@@ -128,6 +128,8 @@ class Learner:
         self.groups = listify(g) or [model]
         self.set_hypers(lr=lr, wd=wd)
         self.opt, self.n_frozen, self.cbs, self.error, self.rank, self.world_size = None, 0, [], None, 0, 1
+        self.clock = time.perf_counter                  # the run's one clock (a test sets a fake one)
+        self._reset_run(None)
         self.scaler = torch.amp.GradScaler('cuda') if mixed_precision == 'fp16' else None
         self.add_cbs([Recorder()] + ([ProgressCallback()] if progress else []) + listify(cbs))
 
@@ -153,6 +155,25 @@ class Learner:
         _own_wd_off(self.opt, self.opt_func)
         self.set_hypers()
         return self.opt
+
+# %% ../nbs/02_learner.ipynb #f517be0e
+def _n_items(yb) -> int:
+    "Items in a batch of targets: its elements (images, or the characters of a (bs, bptt) batch); the first tensor's if a tuple."
+    if isinstance(yb, (tuple, list)) and yb: yb = yb[0]
+    return yb.numel() if isinstance(yb, Tensor) else 1
+
+@patch
+def _reset_run(self:Learner, n_epochs:int|None):
+    self.n_epochs, self.epoch, self.iter, self.n_iter, self.error = n_epochs, 0, 0, None, None
+    self.train_iter, self.train_seconds, self.n_items, self.pct_train, self.last_epoch = 0, 0., 0, 0., False
+
+@patch
+def _tick(self:Learner, done:int):
+    "Update the training seconds and `pct_train`, `done` batches into this epoch's training."
+    self.train_seconds = self._train_s0 + (self.clock() - self._t0)
+    fr = [p for c in self.cbs if isinstance(c, Stopper) and (p := c.progress()) is not None]
+    if self.n_epochs: fr.append((self.epoch + done/self.n_iter if self.n_iter else self.epoch)/self.n_epochs)
+    self.pct_train = min(max(fr, default=0.), 1.)
 
 # %% ../nbs/02_learner.ipynb #de93adbe
 @patch
@@ -277,14 +298,18 @@ def _step(self:Learner):
 def _all_batches(self:Learner):
     self.n_iter = len(self.dl) if hasattr(self.dl, '__len__') else getattr(self.dl, 'total', None)   # a progress bar has a total
     for self.iter, self.batch in enumerate(self.dl):
+        if self.training: self._tick(self.iter)
         self.loss_value = None          # stays None if the batch is cancelled before its loss
         self._with_events(self._one_batch, 'batch', CancelBatchException)
+        if self.training and self.loss_value is not None: self.train_iter += 1; self.n_items += _n_items(self.yb)
+    if self.training: self._tick(self.iter + 1)   # the phase's end, before after_train
 
 @patch
 def _do_train(self:Learner):
     self.model.train(); self.training = True
     if not self.train_bn: self._freeze_bn()
     self.dl = self.dls.train
+    self._train_s0, self._t0 = self.train_seconds, self.clock()
     self._with_events(self._all_batches, 'train', CancelTrainException)
 
 @patch
@@ -310,13 +335,13 @@ def _freeze_bn(self:Learner):
 # %% ../nbs/02_learner.ipynb #e5987821
 def _one_schedule(cbs:list):
     "Refuse two callbacks that would each set the learning rate (a recipe's `TimeBudget` and a `fit_one_cycle`, say)."
-    setters = [c for c in cbs if isinstance(c, (ParamScheduler, LRFinder, TimeBudget))
-               or isinstance(c, type) and issubclass(c, (ParamScheduler, LRFinder, TimeBudget))]
+    setters = [c for c in cbs if isinstance(c, (ParamScheduler, LRFinder))
+               or isinstance(c, type) and issubclass(c, (ParamScheduler, LRFinder))]
     if len(setters) < 2: return
     names = ', '.join(getattr(c, '__name__', type(c).__name__) for c in setters)
     msg = f"two schedules would set the learning rate at once ({names})"
-    if any(isinstance(c, TimeBudget) for c in setters):
-        msg += (": this learner trains on a time budget (its TimeBudget is attached); train it with learn.fit_budget(), "
+    if any(isinstance(c, TimeBudget) for c in cbs):
+        msg += (": this learner trains on a time budget (its TimeBudget and schedule are attached); train it with learn.fit_budget(), "
                 "or detach the budget first with learn.remove_cbs(learn.timebudget)")
     raise ValueError(msg)
 
@@ -324,22 +349,29 @@ def _one_schedule(cbs:list):
 # %% ../nbs/02_learner.ipynb #924503e2
 @patch
 def fit(self:Learner, # noqa: F811 (the method; the module-level `fit` is the lesson's bare loop)
-    n_epochs:int, # passes over the training set
+    n_epochs:int|None, # passes over the training set; None: until a stopper (a `TimeBudget`, ...) ends the run
     lr:float|list|slice|None=None, # new base learning rate(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
 ):
-    "Train for `n_epochs` epochs, validating after each."
-    _one_schedule(self.cbs + listify(cbs))
+    "Train for `n_epochs` epochs (or until a stopper ends the run), validating after each."
+    run_cbs = self.cbs + listify(cbs)
+    _one_schedule(run_cbs)
+    if n_epochs is None and not any(isinstance(c, Stopper) or isinstance(c, type) and issubclass(c, Stopper) for c in run_cbs):
+        raise ValueError("fit(None) trains until a stopper ends the run, and none is attached: give n_epochs, "
+                         "or train on a budget with fit_budget(seconds)")
     self.set_hypers(lr=lr, wd=wd)
     if self.opt is None: self.create_opt()
-    self.n_epochs, self.epoch, self.iter, self.error = n_epochs, 0, 0, None
+    self._reset_run(n_epochs)
     if launched() and not any(isinstance(c, DistributedCallback) for c in self.cbs):
         self.add_cbs(DistributedCallback())          # started by torchrun: train with DDP, unchanged
     with self.added_cbs(cbs), flush_denormals():     # flush for this run only, then restore the process's setting
         try:
             def epochs():
-                for self.epoch in range(n_epochs): self._with_events(self._do_epoch, 'epoch', CancelEpochException)
+                for self.epoch in (range(n_epochs) if n_epochs is not None else itertools.count()):
+                    self.last_epoch = self.last_epoch or self.epoch == (n_epochs or 0) - 1
+                    self._with_events(self._do_epoch, 'epoch', CancelEpochException)
+                    if self.last_epoch: break                # the last epoch, by count or by a stopper's word
             self._with_events(epochs, 'fit', CancelFitException)
         finally:
             self.model.eval(); self.training = False
@@ -427,19 +459,12 @@ def fit_sgdr(self:Learner,
 def fit_one_cycle(self:Learner,
     n_epochs:int, # passes over the training set
     lr:float|list|slice|None=None, # the peak learning rate(s)
-    pct_start:float=0.25, # fraction of the iterations spent warming up
-    div:float=25., # the start rate is `lr/div`
-    final_div:float=1e4, # the final rate is `lr/div/final_div`
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
-    moms:tuple[float, float, float]|None=None, # cycle the momentum (Adam's beta1) against the lr, e.g. (0.95, 0.85, 0.95)
-    anneal:Callable=cos_anneal, # the shape of the lr's two halves: `cos_anneal`, or `lin_anneal` (airbench's triangle)
-):
+    **kwargs, # `OneCycle`'s: pct_start (0.25), div (25), final_div (1e4), moms (None), anneal (`cos_anneal`)
+) -> Learner: # the learner, trained
     "Train `n_epochs` with the one-cycle learning-rate schedule peaking at `lr` (and, with `moms`, the momentum cycled)."
-    total = n_epochs*len(self.dls.train)
-    sched = ParamScheduler(one_cycle_sched(total, pct_start, div, final_div, anneal),
-                           one_cycle_moms(total, pct_start, moms) if moms is not None else None)
-    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[sched] + listify(cbs))
+    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[OneCycle(**kwargs)] + listify(cbs))
 
 # %% ../nbs/02_learner.ipynb #d0cd7e15
 @patch
@@ -448,18 +473,21 @@ def fit_budget(self:Learner,
     lr:float|list|slice|None=None, # the peak learning rate(s)
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
-    max_epochs:int=100_000, # a stop that a budget never reaches
-    **kwargs, # `TimeBudget`'s schedule: pct_start, div, final_div, moms, anneal, clock
+    items_per_s:float|None=None, # a budget of work: items trained / `items_per_s` count as seconds (`TimeBudget`)
+    **kwargs, # `OneCycle`'s: pct_start (0.25), div (25), final_div (1e4), moms (None), anneal (`cos_anneal`)
 ) -> Learner: # the learner, trained
-    "Train for `seconds` of training time, the lr on one cycle over the budget (`TimeBudget`): no epoch count to guess."
+    "Train for `seconds` of training time, the lr on one cycle over the budget: no epoch count to guess."
     own = [c for c in self.cbs if isinstance(c, TimeBudget)]
+    has_sched = any(isinstance(c, ParamScheduler) for c in self.cbs)
     if not own:
         if seconds is None: raise ValueError("fit_budget needs seconds=: this learner has no TimeBudget of its own")
-        return self.fit(max_epochs, lr=lr, wd=wd, cbs=[TimeBudget(seconds, **kwargs)] + listify(cbs))
-    if kwargs: raise ValueError(f"{sorted(kwargs)}: this learner's TimeBudget came with its recipe; set its schedule there")
+        sched = [] if has_sched and not kwargs else [OneCycle(**kwargs)]
+        return self.fit(None, lr=lr, wd=wd, cbs=[TimeBudget(seconds, items_per_s)] + sched + listify(cbs))
+    if kwargs or items_per_s: raise ValueError(f"{sorted(kwargs) + (['items_per_s'] if items_per_s else [])}: this learner's "
+                                               "TimeBudget came with its recipe; set its schedule there")
     tb, saved = own[0], own[0].budget
     if seconds is not None: tb.budget = seconds               # this call only: the recipe's budget comes back after
-    try: return self.fit(max_epochs, lr=lr, wd=wd, cbs=cbs)
+    try: return self.fit(None, lr=lr, wd=wd, cbs=([] if has_sched else [OneCycle()]) + listify(cbs))
     finally: tb.budget = saved
 
 # %% ../nbs/02_learner.ipynb #3fa133b8
@@ -480,13 +508,13 @@ def lr_find(self:Learner,
     states = deepcopy(self.model.state_dict()), deepcopy(self.opt.state_dict())
     cb = LRFinder(start_lr, end_lr, num_it)
     n_epochs = math.ceil(num_it/len(self.dls.train))
-    rec = self.recorder; saved = (rec.losses[:], rec.lrs[:], rec.values[:], rec.epoch_lines[:])
-    budgets = [c for c in self.cbs if isinstance(c, TimeBudget)]; self.remove_cbs(budgets)   # the finder sets the lr alone
+    snap = self.recorder.snapshot()
+    lifted = [c for c in self.cbs if isinstance(c, (Stopper, ParamScheduler))]; self.remove_cbs(lifted)   # the finder alone
     try: self.fit(n_epochs, cbs=[cb])
     finally:
-        self.add_cbs(budgets)
+        self.add_cbs(lifted)
         self.model.load_state_dict(states[0]); self.opt.load_state_dict(states[1])
-        rec.losses, rec.lrs, rec.values, rec.epoch_lines = saved
+        self.recorder.restore(snap)                              # the finder's batches and epoch leave no trace
     self.lr_finder = cb
     sug = suggest_lr(cb.lrs, cb.losses, suggest)
     if plot: plot_lr_find(cb.lrs, cb.losses, sug)

@@ -23,10 +23,18 @@ class Recorder(Callback):
     def __init__(self): self.reset()
     def reset(self):
         "Forget everything recorded (a new `Learner` starts empty; `fit` appends)."
-        self.losses, self.lrs, self.values, self.epoch_lines, self.epoch_ends = [], [], [], [], []
+        self.losses, self.lrs, self.values, self.epoch_lines, self.epoch_ends, self.epoch_times = [], [], [], [], [], []
+    _kept = ('losses', 'lrs', 'values', 'epoch_lines', 'epoch_ends', 'epoch_times')
+    def snapshot(self) -> dict:
+        "Copies of everything recorded, for `restore` (`lr_find` records a run that must leave no trace)."
+        return {k: list(getattr(self, k)) for k in self._kept}
+    def restore(self,
+        snap:dict, # what `snapshot` returned
+    ):
+        "Put back what was recorded when `snap` was taken."
+        for k in self._kept: setattr(self, k, list(snap[k]))
     @property
     def names(self) -> list[str]: return ['epoch', 'train_loss', 'valid_loss'] + [metric_name(m) for m in self.learn.metrics] + ['time']
-    def before_fit(self): self.start_epoch = len(self.values)
     def before_epoch(self): self.t0, self.train_sum, self.train_n, self.val_n, self.recorded = time.perf_counter(), 0., 0, 0, False
     def before_validate(self): self.val_sums, self.val_n = [0.]*(1 + len(self.learn.metrics)), 0
     def after_batch(self):
@@ -48,7 +56,7 @@ class Recorder(Callback):
         vs = [s/self.val_n for s in self.val_sums] if self.val_n else [float('nan')]*(1 + len(self.learn.metrics))
         self.values.append([tl] + vs)
         self.epoch_ends.append(len(self.losses))          # where this epoch's batches end (epochs can differ in length)
-        self.epoch_times = getattr(self, 'epoch_times', []) + [time.perf_counter() - self.t0]
+        self.epoch_times.append(time.perf_counter() - self.t0)
         self.epoch_lines.append([str(self.learn.epoch), *[f'{v:.6f}' for v in self.values[-1]], format_time(self.epoch_times[-1])])
         self.train_n = self.val_n = 0      # so that an epoch cancelled before this callback's before_epoch records nothing
 
@@ -88,11 +96,11 @@ def plot_lr(self:Recorder,
 
 # %% ../nbs/01g_recorder.ipynb #15902fb7
 class ProgressCallback(Callback):
-    "Progress bars over epochs and batches, and a table of the recorder's values after each epoch."
+    "Progress bars over epochs (or, for a run that a stopper ends, percent of it) and batches, and a table of the recorder's values."
     order = 60
     def before_fit(self):
         if self.learn.rank != 0: return               # under torch.distributed only rank 0 draws
-        self.mbar = master_bar(range(self.learn.n_epochs))
+        self.mbar = master_bar(range(self.learn.n_epochs if self.learn.n_epochs is not None else 100))   # else: percent done
         self.mbar.on_iter_begin(); self.mbar.update(0)
         self.mbar.write(self.learn.recorder.names, table=True)
     def _bar(self):
@@ -101,7 +109,8 @@ class ProgressCallback(Callback):
     def before_validate(self): self._bar()
     def after_epoch(self):
         if not hasattr(self, 'mbar'): return
-        self.mbar.update(self.learn.epoch + 1)
-        if self.learn.recorder.recorded: self.mbar.write(self.learn.recorder.epoch_lines[-1], table=True)
+        learn = self.learn
+        self.mbar.update(learn.epoch + 1 if learn.n_epochs is not None else 100 if learn.last_epoch else round(100*learn.pct_train))
+        if learn.recorder.recorded: self.mbar.write(learn.recorder.epoch_lines[-1], table=True)
     def after_fit(self):
         if hasattr(self, 'mbar'): self.mbar.on_iter_end(); del self.mbar

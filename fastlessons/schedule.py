@@ -4,17 +4,18 @@
 
 # %% ../nbs/01d_schedule.ipynb #4cbc8c85
 from __future__ import annotations
-import math, time
+import math
 from typing import Callable
 import numpy as np
 import matplotlib.pyplot as plt
 import torch
 from .core import set_lrs
-from .callback import Callback, CancelFitException, CancelValidException, CancelTrainException
+from .callback import Callback, Stopper, CancelFitException, CancelValidException
 
 # %% auto #0
 __all__ = ['cos_anneal', 'lin_anneal', 'set_moms', 'ParamScheduler', 'sgdr_sched', 'sgdr_epochs', 'SGDR', 'save_cycle',
-           'one_cycle_sched', 'one_cycle_moms', 'LRFinder', 'suggest_lr', 'plot_lr_find', 'TimeBudget', 'TrainClock']
+           'two_phase', 'one_cycle_sched', 'one_cycle_moms', 'OneCycle', 'LRFinder', 'suggest_lr', 'plot_lr_find',
+           'TimeBudget']
 
 # %% ../nbs/01d_schedule.ipynb #b74412c4
 def cos_anneal(
@@ -46,22 +47,18 @@ def set_moms(
 
 # %% ../nbs/01d_schedule.ipynb #8a5bb805
 class ParamScheduler(Callback):
-    "Before each training batch, set each group's lr to its base lr times `sched(iteration)` (and the momentum to `mom_sched(iteration)`)."
+    "Before each training batch, set each group's lr to its base lr times `sched(learn.pct_train)` (and the momentum to `mom_sched(...)`)."
     order, mom_sched = 10, None
     def __init__(self,
-        sched:Callable[[int], float], # iteration -> multiplier of each group's base learning rate
-        mom_sched:Callable[[int], float]|None=None, # iteration -> momentum (SGD's, or Adam's beta1); None leaves it alone
+        sched:Callable[[float], float], # `pct_train` -> multiplier of each group's base learning rate
+        mom_sched:Callable[[float], float]|None=None, # `pct_train` -> momentum (SGD's, or Adam's beta1); None leaves it alone
     ): self.sched, self.mom_sched = sched, mom_sched
-    def before_fit(self):
-        self.it = 0
-        self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
+    def before_fit(self): self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
     def before_batch(self):
         if not self.learn.training: return
-        f = self.sched(self.it)
+        f = self.sched(self.learn.pct_train)
         set_lrs(self.learn.opt, [base*f for base in self.learn.base_lrs])
-        if self.mom_sched is not None: set_moms(self.learn.opt, self.mom_sched(self.it))
-    def after_batch(self):
-        if self.learn.training: self.it += 1
+        if self.mom_sched is not None: set_moms(self.learn.opt, self.mom_sched(self.learn.pct_train))
     def after_fit(self):
         set_lrs(self.learn.opt, self.learn.base_lrs)
         for pg, (m, b) in zip(self.learn.opt.param_groups, self.saved):
@@ -124,32 +121,51 @@ def save_cycle(
     return f
 
 # %% ../nbs/01d_schedule.ipynb #e1b9ef07
-def one_cycle_sched(
-    total:int, # iterations in the whole cycle
-    pct_start:float=0.25, # fraction of them spent warming up
-    div:float=25., # the start multiplier is 1/div
-    final_div:float=1e4, # the final multiplier is 1/(div*final_div)
-    anneal:Callable=cos_anneal, # the shape of both halves, `(start, end, pos) -> value`: `cos_anneal` (as `OneCycleLR`) or `lin_anneal`
-) -> Callable[[int], float]:
-    "A function `it -> lr multiplier` of the one-cycle policy over `total` iterations (as `OneCycleLR`)."
-    up = float(pct_start*total) - 1
-    def f(it):
-        if it <= up and up > 0: return anneal(1/div, 1., it/up)
-        return anneal(1., 1/(div*final_div), max(it - up, 0)/max(total - 1 - up, 1))   # (safe for a handful of iterations)
+def two_phase(
+    start:float, # the value at pct = 0
+    peak:float, # the value at pct = pct_start
+    end:float, # the value at pct = 1
+    pct_start:float, # where the first phase ends, in [0, 1)
+    anneal:Callable=cos_anneal, # the shape of both phases, `(start, end, pos) -> value`: `cos_anneal` or `lin_anneal`
+) -> Callable[[float], float]:
+    "A function `pct -> value`: `start` to `peak` over `[0, pct_start]`, then `peak` to `end` over `[pct_start, 1]`."
+    if not 0 <= pct_start < 1: raise ValueError(f"pct_start={pct_start}: it must lie in [0, 1)")
+    def f(pct):
+        pct = min(max(pct, 0.), 1.)
+        if pct < pct_start: return anneal(start, peak, pct/pct_start)
+        return anneal(peak, end, (pct - pct_start)/(1 - pct_start))
     return f
 
 # %% ../nbs/01d_schedule.ipynb #dd0c2ce2
+def one_cycle_sched(
+    pct_start:float=0.25, # fraction of training spent warming up
+    div:float=25., # the start multiplier is 1/div
+    final_div:float=1e4, # the final multiplier is 1/(div*final_div)
+    anneal:Callable=cos_anneal, # the shape of both halves: `cos_anneal` (as `OneCycleLR`) or `lin_anneal`
+) -> Callable[[float], float]:
+    "A function `pct_train -> lr multiplier` of the one-cycle policy."
+    return two_phase(1/div, 1., 1/(div*final_div), pct_start, anneal)
+
 def one_cycle_moms(
-    total:int, # iterations in the whole cycle
-    pct_start:float=0.25, # fraction of them spent warming up (as the learning rate's)
+    pct_start:float=0.25, # fraction of training spent warming up (as the learning rate's)
     moms:tuple[float, float, float]=(0.95, 0.85, 0.95), # momentum at the start, at the peak of the lr, at the end
-) -> Callable[[int], float]:
-    "A function `it -> momentum` moving against the one-cycle learning rate (as `OneCycleLR(cycle_momentum=True)`)."
-    up = float(pct_start*total) - 1
-    def f(it):
-        if it <= up and up > 0: return cos_anneal(moms[0], moms[1], it/up)
-        return cos_anneal(moms[1], moms[2], max(it - up, 0)/max(total - 1 - up, 1))
-    return f
+) -> Callable[[float], float]:
+    "A function `pct_train -> momentum` moving against the one-cycle learning rate (as `OneCycleLR(cycle_momentum=True)`)."
+    return two_phase(*moms, pct_start)
+
+# %% ../nbs/01d_schedule.ipynb #54040544
+class OneCycle(ParamScheduler):
+    "The one-cycle learning rate (and, with `moms`, momentum) over `pct_train`: the defaults of `fit_one_cycle` and `fit_budget`."
+    def __init__(self,
+        pct_start:float=0.25, # fraction of training spent warming up
+        div:float=25., # the start rate is `lr/div`
+        final_div:float=1e4, # the final rate is `lr/div/final_div`
+        moms:tuple[float, float, float]|None=None, # cycle the momentum (Adam's beta1) against the lr, e.g. (0.95, 0.85, 0.95)
+        anneal:Callable=cos_anneal, # the shape of the lr's two halves: `cos_anneal`, or `lin_anneal` (airbench's triangle)
+    ):
+        self.pct_start, self.div, self.final_div, self.moms, self.anneal = pct_start, div, final_div, moms, anneal
+        super().__init__(one_cycle_sched(pct_start, div, final_div, anneal),
+                         one_cycle_moms(pct_start, moms) if moms is not None else None)
 
 # %% ../nbs/01d_schedule.ipynb #0a37c88c
 class LRFinder(Callback):
@@ -216,64 +232,28 @@ def plot_lr_find(
     return ax
 
 # %% ../nbs/01d_schedule.ipynb #dffad8d5
-class TimeBudget(Callback):
-    "One-cycle learning rate over `budget` seconds of training; stops before a step that would end past them."
-    order = 10
+class TimeBudget(Stopper):
+    "A stopper: training ends before a step that would end past `budget` seconds of training; `progress()` is the share spent."
     def __init__(self,
         budget:float, # seconds of training (validation not counted)
-        pct_start:float=0.1, # fraction of the budget spent warming up
-        div:float=10., # the start rate is `lr/div`
-        final_div:float=100., # the final rate is `lr/div/final_div`
-        clock:Callable|None=None, # a function returning seconds; default `time.perf_counter` (tests pass a fake one)
-        moms:tuple[float, float, float]|None=None, # cycle the momentum against the lr, e.g. (0.95, 0.85, 0.95); None: leave it
-        anneal:Callable=cos_anneal, # the shape of both halves of the lr's cycle: `cos_anneal` or `lin_anneal`
         items_per_s:float|None=None, # a budget of work instead of time: "seconds" are items trained / `items_per_s`, the same run on any machine
     ):
-        if clock is not None and items_per_s is not None: raise ValueError("TimeBudget takes a clock or items_per_s, not both")
+        if not budget > 0: raise ValueError(f"TimeBudget({budget}): the budget must be > 0 seconds")
         if items_per_s is not None and not items_per_s > 0: raise ValueError(f"items_per_s={items_per_s}: it must be > 0")
-        self.budget, self.pct, self.div, self.final_div, self.moms, self.anneal = budget, pct_start, div, final_div, moms, anneal
-        self.items_per_s, self.clock = items_per_s, clock or time.perf_counter
-    def now(self) -> float: return self.n_items/self.items_per_s if self.items_per_s else self.clock()   # the clock it reads
-    def before_fit(self):
-        self.used, self.n_items, self.last_t, self.step_s = 0., 0, None, 0.
-        self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
-    def after_fit(self):
-        for pg, (m, b) in zip(self.learn.opt.param_groups, self.saved):
-            if m is not None: pg['momentum'] = m
-            if b is not None: pg['betas'] = b
-    def before_epoch(self):
-        if self.used + self.step_s > self.budget or self.used >= self.budget: raise CancelFitException   # not even one more step fits
-    def before_train(self): self.t0 = self.now()
-    def after_train(self): self.used += self.now() - self.t0
-    def elapsed(self) -> float: return self.used + (self.now() - self.t0)
+        self.budget, self.items_per_s = budget, items_per_s
+    def used(self) -> float:
+        "Seconds of the budget spent: the loop's training seconds, or its items over `items_per_s`."
+        return self.learn.n_items/self.items_per_s if self.items_per_s else self.learn.train_seconds
+    def progress(self) -> float:
+        "The share of the budget spent, in [0, 1]."
+        return min(self.used()/self.budget, 1.)
+    def before_fit(self): self.last_t, self.step_s = None, 0.
+    def _spent(self, t:float) -> bool: return t + self.step_s > self.budget or t >= self.budget   # not even one more step fits
     def before_batch(self):
         if not self.learn.training: return
-        t = self.elapsed()
-        if self.last_t is not None: self.step_s = t - self.last_t   # the last step's seconds (validation is not in `elapsed`)
+        t = self.used()
+        if self.last_t is not None: self.step_s = t - self.last_t   # the last step's seconds (validation is not in `used`)
         self.last_t = t
-        if t + self.step_s > self.budget or t >= self.budget:
-            raise CancelTrainException                          # spent, or the next step would overrun: this epoch validates, no other starts
-        f = t/self.budget
-        m = (self.anneal(1/self.div, 1., f/self.pct) if f < self.pct else
-             self.anneal(1., 1/(self.div*self.final_div), (f - self.pct)/(1 - self.pct)))
-        set_lrs(self.learn.opt, [base*m for base in self.learn.base_lrs])
-        if self.moms is not None:
-            mo = self.moms
-            set_moms(self.learn.opt, cos_anneal(mo[0], mo[1], f/self.pct) if f < self.pct else
-                                     cos_anneal(mo[1], mo[2], (f - self.pct)/(1 - self.pct)))
-    def after_batch(self):
-        if not self.learn.training or self.learn.loss_value is None: return   # a batch cut before its step (this callback's stop) is not counted
-        y = self.learn.yb
-        self.n_items += y.numel() if torch.is_tensor(y) else 1
-
-# %% ../nbs/01d_schedule.ipynb #f44b8a01
-class TrainClock(Callback):
-    "Seconds and items of training (validation excluded), for a run by epochs: `used`, `n_items`."
-    def __init__(self,
-        clock:Callable|None=None, # a function returning seconds; default `time.perf_counter`
-    ): self.clock = clock or time.perf_counter
-    def before_fit(self): self.used, self.n_items = 0., 0
-    def before_train(self): self.t0 = self.clock()
-    def after_train(self): self.used += self.clock() - self.t0
-    def after_batch(self):
-        if self.learn.training and self.learn.loss_value is not None: self.n_items += self.learn.yb.numel()   # steps that ran
+        if self._spent(t): self.stop(now=True)                      # this epoch validates; no other starts
+    def after_train(self):
+        if self._spent(self.used()): self.stop()

@@ -107,7 +107,7 @@ def ddp_fit_worker(
     cbs = []
     if budget is not None:
         from fastlessons.schedule import TimeBudget
-        clock = ManualClock(); cbs += [TimeBudget(budget, clock=clock), Tick(clock, 1. if r == 0 else 3.)]
+        clock = ManualClock(); cbs += [TimeBudget(budget), Tick(clock, 1. if r == 0 else 3.)]
     if fail == 'raise':
         class Boom(Callback):
             def after_step(self):
@@ -115,6 +115,7 @@ def ddp_fit_worker(
         cbs.append(Boom())
     learn = Learner(model, DataLoaders(TensorLoader(x, y, bs=bs, shuffle=True, seed=0), TensorLoader(xv, yv, bs=7)),
                     F.cross_entropy, torch.optim.SGD, lr=0.1, metrics=accuracy, progress=False, device=device, cbs=cbs)
+    if budget is not None: learn.clock = clock
     learn.fit(n_epochs)
     return dict(weights={k: v.clone() for k, v in learn.model.state_dict().items()}, values=learn.recorder.values,
                 n_losses=len(learn.recorder.losses), ddp_during_fit=learn.world_size)
