@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_collab.ipynb #40e3ed4f
 from __future__ import annotations
-import time, warnings
+import time, warnings, numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -74,11 +74,54 @@ def _check_range(v:pd.Series, lo:float, hi:float, what:str, fix:str):
     if out: raise ValueError(f"{out:,} of {len(v):,} ratings lie outside {what}=({lo:g}, {hi:g}): the data's ratings run from "
                              f"{v.min():g} to {v.max():g}. {fix}")
 
+# %% ../nbs/05_collab.ipynb #c0a11d01
+def _spelled_ids(s:pd.Series) -> pd.Series:
+    "Ids read as strings: integers if every one is written as a plain integer (no leading zero, sign or space), else as written."
+    if s.isna().any() or not s.str.fullmatch(r'-?(0|[1-9][0-9]{0,17})').all(): return s
+    return s.astype('int64')
+
+def _read_csv(path:Path, ids:list[str], encoding:str='utf-8', **kwargs) -> pd.DataFrame:
+    "`pd.read_csv` with the id columns `ids` as the file spells them; a file in another encoding is an error that says what to pass."
+    try: t = pd.read_csv(path, dtype={c: str for c in ids}, encoding=encoding, **kwargs)
+    except UnicodeDecodeError as e: raise ValueError(_encoding_msg(path, encoding, e)) from None
+    for c in ids:
+        if c in t.columns: t[c] = _spelled_ids(t[c])
+    return t
+
+def _encoding_msg(path:Path, encoding:str, e:UnicodeDecodeError) -> str:
+    return (f"{path} is not {encoding.upper()} text ({e}): pass its encoding, e.g. encoding='cp1252' for a file saved by Excel on "
+            f"Windows (or 'latin-1'), or convert it to UTF-8: iconv -f cp1252 -t utf-8 '{Path(path).name}' > utf8.csv")
+
+# %% ../nbs/05_collab.ipynb #c0a11d02
+def _check_valid_pct(valid_pct:float, what:str):
+    "Raise a ValueError unless `valid_pct` is a fraction strictly between 0 and 1."
+    if not (isinstance(valid_pct, numbers.Real) and 0 < valid_pct < 1):
+        raise ValueError(f"valid_pct={valid_pct}: give the share of {what} to hold out, between 0 and 1 (e.g. 0.2 for 20%)")
+
+def _id_kind(s:pd.Series, what:str, col:str) -> str:
+    "'numbers' or 'strings', the kind of the ids `s`; a column that mixes the two is an error that says how to make them one."
+    s = s.dropna()
+    if pd.api.types.is_numeric_dtype(s): return 'numbers'
+    is_str = s.map(lambda x: isinstance(x, str)).to_numpy(bool)
+    if is_str.all() or not is_str.any(): return 'strings' if is_str.all() else 'numbers'
+    num = s[~is_str].iloc[0]; num = num.item() if isinstance(num, np.generic) else num
+    raise ValueError(f"the {what} column {col!r} mixes numbers and strings (e.g. {num!r} and {s[is_str].iloc[0]!r}), which cannot be sorted into "
+                     f"one index: make them one type, e.g. df[{col!r}] = df[{col!r}].astype(str) (7 and '7' become one id, '007' stays another)")
+
+# %% ../nbs/05_collab.ipynb #c0a11d03
+def _check_ids(df:pd.DataFrame, movies:pd.DataFrame|None, user:str, item:str):
+    "Raise a ValueError if an id column mixes numbers and strings, or the items table's ids are of another kind than the ratings'."
+    _id_kind(df.userId, 'user', user)
+    kind = _id_kind(df.movieId, 'item', item)
+    if movies is not None and (k := _id_kind(movies.movieId, 'item', item)) != kind:
+        raise ValueError(f"the item ids are {kind} in the ratings table but {k} in the items table (column {item!r}): no rating would find "
+                         f"its item. Make them one type in both, e.g. .astype(str) on both columns")
+
 # %% ../nbs/05_collab.ipynb #e8261213
 def load_ratings(
     ratings:pd.DataFrame|Path|str, # a DataFrame, or the MovieLens folder (with ratings.csv and movies.csv)
     movies:pd.DataFrame|None=None, # the movies (items) table: the item column and a title column; read from the folder if None
-    valid_pct:float=0.2, # fraction of ratings held out for validation
+    valid_pct:float=0.2, # fraction of ratings held out for validation, between 0 and 1 (0.2 is 20%)
     seed:int=42, # seed of the split
     rating_range:tuple[float,float]|None=None, # allowed ratings; one outside is an error, not a drop. None: the data's own range
     verbose:bool=True, # warn with the report when rows were dropped
@@ -86,18 +129,21 @@ def load_ratings(
     item:str='movieId', # the column of item ids, in `ratings` and in `movies`
     rating:str='rating', # the column of ratings (numbers)
     title:str='title', # the column of item names in `movies`
+    encoding:str='utf-8', # the encoding of the folder's CSV files, e.g. 'cp1252' for a file saved by Excel on Windows
 ) -> Ratings:
     "Ratings with contiguous indices and a seeded random validation split; bad rows are dropped and reported."
+    _check_valid_pct(valid_pct, 'ratings')
     if not isinstance(ratings, pd.DataFrame):
         folder = Path(ratings)
         for f in ('ratings.csv', 'movies.csv'):
             if not (folder/f).is_file(): raise FileNotFoundError(f"{folder/f} is missing: pass the MovieLens folder, e.g. get_data('ml-latest-small')")
-        ratings, movies = pd.read_csv(folder/'ratings.csv'), pd.read_csv(folder/'movies.csv')
+        ratings, movies = _read_csv(folder/'ratings.csv', [user, item], encoding), _read_csv(folder/'movies.csv', [item], encoding)
     names = dict(user=user, item=item, rating=rating, title=title if movies is not None else None)
     df, report = _renamed(ratings, {user: 'userId', item: 'movieId', rating: 'rating'}, 'ratings'), {'rows read': len(ratings)}
     if movies is not None: movies = _renamed(movies, {item: 'movieId', title: 'title'}, 'items')
     no_id = df.userId.isna() | df.movieId.isna()
     if no_id.any(): raise ValueError(f"{int(no_id.sum()):,} rows have no user or item id (columns {user!r}, {item!r}): drop or fill them first")
+    _check_ids(df, movies, user, item)
     try: df['rating'] = pd.to_numeric(df.rating)
     except (ValueError, TypeError) as e: raise ValueError(f"the rating column {rating!r} is not numeric: {e}") from None
     if movies is not None:
@@ -117,7 +163,7 @@ def load_ratings(
     df = df.reset_index(drop=True)
     user_ids, df['user'] = np.unique(df.userId.values, return_inverse=True)
     movie_ids, df['movie'] = np.unique(df.movieId.values, return_inverse=True)
-    perm = np.random.default_rng(seed).permutation(len(df)); n_val = int(round(valid_pct*len(df)))
+    perm = np.random.default_rng(seed).permutation(len(df)); n_val = min(max(1, round(valid_pct*len(df))), len(df) - 1)
     if movies is None: movies = pd.DataFrame({'movieId': movie_ids, 'title': [str(i) for i in movie_ids], 'genres': ''})
     movies = movies[movies.movieId.isin(movie_ids)].drop_duplicates('movieId').copy()
     movies['movie'] = np.searchsorted(movie_ids, movies.movieId.values)

@@ -15,21 +15,25 @@ from fastcore.basics import patch
 from .core import set_seed
 from .learner import Learner, DataLoaders, mse
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
-from .collab import Ratings, load_ratings, EmbeddingDotBias, _check_range
+from .collab import Ratings, load_ratings, EmbeddingDotBias, _check_range, _read_csv, _encoding_msg
 
 # %% auto #0
 __all__ = ['read_table', 'default_y_range', 'CollabLearner', 'collab_learner']
 
 # %% ../nbs/05a_collab_learner.ipynb #6425272e
 def read_table(path:Path|str, # a delimited text file with a header row: CSV, TSV, or `;` or `|` separated
+               ids:list[str]=(), # columns of ids, kept as the file spells them ('007' and '7' stay two ids); all plain integers stay numbers
+               encoding:str='utf-8', # the file's encoding, e.g. 'cp1252' for a file saved by Excel on Windows
               ) -> pd.DataFrame:
     "Read a ratings (or items) file, its separator sniffed from its first lines."
     path = Path(path)
-    with open(path, newline='', encoding='utf-8') as f: head = ''.join(f.readline() for _ in range(20))
+    try:
+        with open(path, newline='', encoding=encoding) as f: head = ''.join(f.readline() for _ in range(20))
+    except UnicodeDecodeError as e: raise ValueError(_encoding_msg(path, encoding, e)) from None
     try: sep = csv.Sniffer().sniff(head, delimiters=',\t;|').delimiter
     except csv.Error: raise ValueError(f"cannot tell the separator of {path} from its first lines (tried comma, tab, ';' and '|'): "
                                        "read it with pd.read_csv(path, sep=...) and pass the DataFrame") from None
-    return pd.read_csv(path, sep=sep)
+    return _read_csv(path, list(ids), encoding, sep=sep)
 
 # %% ../nbs/05a_collab_learner.ipynb #c8dee4fc
 def default_y_range(ratings, # the ratings: any array of numbers
@@ -60,7 +64,7 @@ def collab_learner(
     rating:str='rating', # the column of ratings (numbers, any scale)
     n_factors:int=50, # length of each user's and each item's embedding
     y_range:tuple[float,float]|None=None, # the model's output range; None: `default_y_range` of the data
-    valid_pct:float=0.2, # share of the ratings held out, at random, for validation
+    valid_pct:float=0.2, # share of the ratings held out, at random, for validation: between 0 and 1 (0.2 is 20%)
     seed:int=0, # seed of the initial weights and of the shuffling
     split_seed:int=42, # seed of the validation split, kept apart from `seed` so that every seed is scored on the same ratings
     bs:int=256, # training batch size
@@ -70,14 +74,15 @@ def collab_learner(
     title:str='title', # the column of `items` that names each item
     rating_range:tuple[float,float]|None=None, # allowed ratings; one outside is an error. None: the data's range
     verbose:bool=True, # warn when rows were dropped (missing ratings, duplicates, items not in `items`)
+    encoding:str='utf-8', # the encoding of the files read, e.g. 'cp1252' for a file saved by Excel on Windows
     **kwargs, # to `Learner`: device, progress, cbs, metrics, loss_func, opt_func...
 ) -> CollabLearner: # a `CollabLearner`, ready to `fit_one_cycle`
     "`EmbeddingDotBias` on any table of (user, item, rating), with the recipe measured on MovieLens: the lessons in one line."
     if isinstance(df, (str, Path)):
-        if Path(df).is_file(): df = read_table(df)
+        if Path(df).is_file(): df = read_table(df, [user, item], encoding)
         elif not Path(df).is_dir(): raise FileNotFoundError(f"{df} is neither a file nor a folder: pass a CSV/TSV file of ratings, a MovieLens folder, or a DataFrame")
-    if isinstance(items, (str, Path)): items = read_table(items)
-    r = load_ratings(df, items, valid_pct, split_seed, rating_range, verbose, user=user, item=item, rating=rating, title=title)
+    if isinstance(items, (str, Path)): items = read_table(items, [item], encoding)
+    r = load_ratings(df, items, valid_pct, split_seed, rating_range, verbose, user=user, item=item, rating=rating, title=title, encoding=encoding)
     if y_range is None: y_range = default_y_range(r.df.rating)
     else: _check_range(r.df.rating, *y_range, 'y_range', f"The model could never predict those: pass y_range=None for {default_y_range(r.df.rating)}, or a range that covers the data")
     set_seed(seed)
@@ -85,12 +90,29 @@ def collab_learner(
     kwargs = dict(loss_func=F.mse_loss, opt_func=torch.optim.AdamW, metrics=mse) | kwargs
     return CollabLearner(r, model, r.dls(bs, seed), lr=lr, wd=wd, **kwargs)
 
+# %% ../nbs/05a_collab_learner.ipynb #c0a11d04
+def _wrong_type(x, known:np.ndarray, what:str, col:str) -> str|None:
+    "Why the id `x` cannot be among `known` because of its type (a string among numbers, or the reverse), and what to pass; else None."
+    k0 = known[:1].tolist()[0]
+    if not isinstance(k0, str) and isinstance(x, str):
+        ints = isinstance(k0, int)
+        try: fix = repr(int(x) if ints else float(x))
+        except ValueError: fix = f'one of them, e.g. {k0!r}'
+        return f"{what} {x!r} is a string, but the {what} ids (column {col!r}) are {'integers' if ints else 'numbers'}: pass {fix}"
+    if isinstance(k0, str) and isinstance(x, (int, float, np.number)) and not isinstance(x, bool):
+        s = str(int(x)) if float(x).is_integer() else str(x)
+        others = [k for k in known.tolist() if k != s and s.isdigit() and k.isdigit() and int(k) == int(s)]
+        also = f"; {', '.join(map(repr, others))} {'is another' if len(others) == 1 else 'are other'} {what}{'s' if len(others) > 1 else ''}" if others else ''
+        return f"{what} {x!r} is a number, but the {what} ids (column {col!r}) are strings: pass {s!r}{also}"
+
 # %% ../nbs/05a_collab_learner.ipynb #81469d39
 def _indices(ids:np.ndarray, known:np.ndarray, what:str, col:str) -> np.ndarray:
     "Embedding rows of the original `ids` among `known`; an unknown id is a KeyError that names it."
     pos = pd.Index(known).get_indexer(ids.ravel())
     if (pos < 0).any():
         bad = ids.ravel()[pos < 0].tolist()
+        for b in bad:
+            if (why := _wrong_type(b, known, what, col)): raise TypeError(why)
         raise KeyError(f"{what} {bad[0]!r} (column {col!r}){f' and {len(bad) - 1} more' if len(bad) > 1 else ''} is not in the training data; a new {what} has no embedding. "
                        f"Known ids look like {known[:3].tolist()}; to rate for a new {what}, train again with their ratings")
     return pos.reshape(ids.shape)

@@ -11,8 +11,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'set_seed', 'setup_cpu', 'denormals_flushed', 'flush_denormals', 'cpu_info',
-           'bf16_probe', 'matmul_gflops', 'cpu_report', 'full_run', 'set_lrs', 'atomic_write', 'noop', 'listify']
+__all__ = ['default_device', 'to_device', 'to_np', 'call_model', 'set_seed', 'setup_cpu', 'denormals_flushed', 'flush_denormals',
+           'cpu_info', 'bf16_probe', 'matmul_gflops', 'cpu_report', 'full_run', 'set_lrs', 'atomic_write', 'noop',
+           'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -56,6 +57,14 @@ def to_np(
     x = x.detach().cpu()
     if x.dtype in (torch.bfloat16, torch.float16): x = x.float()
     return x.numpy()
+
+# %% ../nbs/00_core.ipynb #a4460d6a
+def call_model(
+    model:torch.nn.Module, # the model
+    xb, # a batch's inputs: a tensor, or a tuple (or list) of tensors, one per argument of `model`
+):
+    "`model(*xb)` for a tuple or list of inputs, else `model(xb)`: the one convention for calling a model on a batch."
+    return model(*xb) if isinstance(xb, (tuple, list)) else model(xb)
 
 # %% ../nbs/00_core.ipynb #34daa06f
 def set_seed(

@@ -4,12 +4,15 @@
 
 # %% ../nbs/02c_inference.ipynb #c17f5694
 from __future__ import annotations
+import random
 from functools import partial
 from typing import Callable, Iterable
+import numpy as np
 import torch
 from torch import Tensor
 import torch.nn.functional as F
 from fastcore.basics import patch
+from .core import call_model
 from .learner import Learner
 
 # %% auto #0
@@ -39,7 +42,7 @@ def get_preds(self:Learner,
             xb, yb = _split_batch(b)
             xb = self._to((xb,))[0]
             if tfm is not None: xb = tfm(xb)
-            with self._autocast(): p = self.model(*xb) if isinstance(xb, tuple) else self.model(xb)
+            with self._autocast(): p = call_model(self.model, xb)
             if activation is not None: p = activation(p.float())
             preds.append(p.float().cpu()); targs.append(yb)
     if not preds: raise ValueError("get_preds was given no batches: the loader is empty")
@@ -70,7 +73,7 @@ def predict(self:Learner,
     xb = tuple(torch.as_tensor(o)[None] for o in item) if isinstance(item, tuple) else torch.as_tensor(item)[None]
     xb = self._to((xb,))[0]
     self.model.eval()
-    with torch.no_grad(), self._autocast(): out = self.model(*xb) if isinstance(xb, tuple) else self.model(xb)
+    with torch.no_grad(), self._autocast(): out = call_model(self.model, xb)
     return out[0].float().cpu()
 
 # %% ../nbs/02c_inference.ipynb #84c86471
@@ -95,13 +98,22 @@ def tta(self:Learner,
     return torch.stack([p for p, _ in preds]).mean(0), preds[0][1]
 
 # %% ../nbs/02c_inference.ipynb #14307811
+def _first_batch(dl):
+    "The first batch of `dl`, with every random state it may draw from (torch's, numpy's, Python's, its own generator) put back."
+    gens = [g for g in (getattr(dl, 'gen', None), getattr(dl, 'generator', None)) if isinstance(g, torch.Generator)]
+    states = (torch.get_rng_state(), np.random.get_state(), random.getstate(), [g.get_state() for g in gens])
+    try: return next(iter(dl))
+    finally:
+        torch.set_rng_state(states[0]); np.random.set_state(states[1]); random.setstate(states[2])
+        for g, s in zip(gens, states[3]): g.set_state(s)
+
 @patch
 def summary(self:Learner,
-    xb=None, # an input batch (a tensor or tuple); default the first training batch
+    xb=None, # an input batch (a tensor or tuple); default a training batch, drawn without moving any random state
     print_it:bool=True, # print the table as well as returning its rows
 ) -> list[dict]:
     "A table of each leaf layer's output shape, parameters and trainability, for one batch (default: the first training batch)."
-    if xb is None: xb = self._to(next(iter(self.dls.train)))[0]
+    if xb is None: xb = self._to(_first_batch(self.dls.train))[0]
     rows, hooks = [], []
     def hook(name):
         def f(m, inp, out):
@@ -114,7 +126,7 @@ def summary(self:Learner,
         if not list(m.children()): hooks.append(m.register_forward_hook(hook(name or type(m).__name__)))
     try:
         self.model.eval()
-        with torch.no_grad(): self.model(*xb) if isinstance(xb, tuple) else self.model(xb)
+        with torch.no_grad(): call_model(self.model, xb)
     finally:
         for h in hooks: h.remove()
     if print_it:

@@ -14,7 +14,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .loaders import DataLoaders, TensorLoader  # noqa: F401 (the old import path `fastlessons.learner` keeps working)
-from .core import default_device, to_device, listify, set_lrs, atomic_write, flush_denormals
+from .core import default_device, to_device, listify, set_lrs, atomic_write, flush_denormals, call_model
 from .callback import (Callback, Stopper, LossNotFiniteError,  # noqa: F401 (Callback: an old import path)
                                    CancelFitException, CancelEpochException, CancelTrainException,
                                   CancelValidException, CancelBatchException)
@@ -29,8 +29,6 @@ from .schedule import (ParamScheduler, SGDR, sgdr_epochs, save_cycle, OneCycle,
 __all__ = ['fit', 'Learner', 'check_state']
 
 # %% ../nbs/02_learner.ipynb #0792d9dd
-def _call(model, xb): return model(*xb) if isinstance(xb, (tuple, list)) else model(xb)
-
 def fit(
     model:nn.Module, # the model to train
     dls:DataLoaders, # `dls.train` and `dls.valid`: iterables of `(x, y)` batches
@@ -46,7 +44,7 @@ def fit(
         model.train(); tot, n = 0., 0
         for i, (xb, yb) in enumerate(dls.train):
             xb, yb = to_device((xb, yb), device)
-            loss = loss_func(_call(model, xb), yb)
+            loss = loss_func(call_model(model, xb), yb)
             if not math.isfinite(loss.item()):
                 raise LossNotFiniteError(f"fit: the loss became {loss.item()} at epoch {epoch}, batch {i}: lower the learning rate")
             opt.zero_grad()          # gradients accumulate in .grad: clear last batch's before this backward
@@ -58,7 +56,7 @@ def fit(
             model.eval(); sums, nv = [0.]*(1 + len(listify(metrics))), 0
             with torch.no_grad():
                 for xb, yb in dls.valid:
-                    xb, yb = to_device((xb, yb), device); pred = _call(model, xb)
+                    xb, yb = to_device((xb, yb), device); pred = call_model(model, xb)
                     for j, f in enumerate([loss_func] + listify(metrics)): sums[j] += float(f(pred, yb))*len(yb)
                     nv += len(yb)
             row += [s/nv for s in sums]
@@ -255,15 +253,15 @@ def _to(self:Learner, b):
 @patch
 def _one_batch(self:Learner):
     self.loss_value = None
-    self.xb, self.yb = self._to(self.batch)
+    self.xb, self.yb = self.batch                  # on the device already (`_all_batches`), maybe changed by callbacks
     try:
-        with self._autocast(): self.pred = self.model(*self.xb) if isinstance(self.xb, tuple) else self.model(self.xb)
+        with self._autocast(): self.pred = call_model(self.model, self.xb)
     except RuntimeError as e:                   # oneDNN has no bf16 kernel for some ops on some CPUs (nn.LSTM on AMD)
         if self.mixed_precision != 'bf16' or self.device.type != 'cpu': raise
         warnings.warn(f"bf16 autocast failed on this CPU ({str(e).splitlines()[0][:120]}); training goes on in float32 "
                       "(mixed_precision=None)")
         self.mixed_precision = None
-        self.pred = self.model(*self.xb) if isinstance(self.xb, tuple) else self.model(self.xb)
+        self.pred = call_model(self.model, self.xb)
     self.callback('after_pred')
     with self._autocast(): self.loss = self.loss_func(self.pred, self.yb)
     self.callback('after_loss')
@@ -297,7 +295,8 @@ def _step(self:Learner):
 @patch
 def _all_batches(self:Learner):
     self.n_iter = len(self.dl) if hasattr(self.dl, '__len__') else getattr(self.dl, 'total', None)   # a progress bar has a total
-    for self.iter, self.batch in enumerate(self.dl):
+    for self.iter, b in enumerate(self.dl):
+        self.batch = self._to(b)                   # to the device once: callbacks (`Augment`) see it there
         if self.training: self._tick(self.iter)
         self.loss_value = None          # stays None if the batch is cancelled before its loss
         self._with_events(self._one_batch, 'batch', CancelBatchException)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13a_text_learner.ipynb #10235f04
 from __future__ import annotations
-import os, re
+import os, re, numbers, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ from .awd import charlm_learner
 from .data import read_text
 
 # %% auto #0
-__all__ = ['CharLMLearner', 'text_learner']
+__all__ = ['CharLMLearner', 'split_text', 'text_learner']
 
 # %% ../nbs/13a_text_learner.ipynb #094e53d1
 class CharLMLearner(Learner):
@@ -72,6 +72,10 @@ def show_results(self:CharLMLearner,
     return pd.DataFrame(rows)
 
 # %% ../nbs/13a_text_learner.ipynb #c5ece979
+def _path_like(s:str) -> bool:
+    "A single line under 260 characters with a path separator, a file extension (any case), or no space: a path, never a text."
+    return not re.search(r'[\n\r]', s) and len(s) < 260 and bool(re.search(r'[\\/]|\.[A-Za-z0-9]{1,8}$|^\S+$', s))
+
 def _read_source(source:str|Path) -> str:
     "The text of `source`: a file (a `Path`, or a one-line string naming a file), or the text itself."
     if isinstance(source, Path) or ('\n' not in source and len(source) < 4096 and os.path.isfile(source)):
@@ -80,16 +84,34 @@ def _read_source(source:str|Path) -> str:
         try: return read_text(f)
         except UnicodeDecodeError as e:
             raise ValueError(f"{f} is not UTF-8 text ({e}); convert it, e.g. iconv -f latin1 -t utf-8 {f.name} > new.txt") from None
-    if '\n' not in source and len(source) < 260 and re.search(r'[\\/]|\.(txt|md|text|csv)$', source):
-        raise FileNotFoundError(f"{source!r} looks like a file name but there is no such file (from {os.getcwd()}): "
-                                "check the path, or pass the text itself")
+    if _path_like(source):
+        raise FileNotFoundError(f"{source!r} looks like a file name but there is no such file (from {os.getcwd()}): check the path, "
+                                "or pass the text itself (a single line under 260 characters with a '/', an extension or no space is taken as a path)")
     return source
+
+# %% ../nbs/13a_text_learner.ipynb #c0a11d05
+def split_text(
+    text:str, # the corpus
+    valid_pct:float=0.2, # the share of the text, from the end, for validation
+) -> tuple[str, str]:
+    "Split `text` at a line boundary (`split_lines`); with too few lines for a share near `valid_pct`, by characters, with a warning."
+    if not (isinstance(valid_pct, numbers.Real) and 0 < valid_pct < 1):
+        raise ValueError(f"valid_pct={valid_pct}: give the share of the text to hold out, between 0 and 1 (e.g. 0.2 for 20%)")
+    if len(text) < 2: raise ValueError(f"the text has {len(text)} character(s): there is nothing to split")
+    n_lines = len(text.splitlines())
+    if n_lines >= 2:
+        trn, val = split_lines(text, valid_pct)
+        if valid_pct/2 <= len(val)/len(text) <= 2*valid_pct: return trn, val
+    n_val = min(max(1, round(len(text)*valid_pct)), len(text) - 1)
+    warnings.warn(f"the text has {n_lines} line(s), too few to split by lines near valid_pct={valid_pct}: split by characters instead, "
+                  f"the last {n_val:,} of {len(text):,} characters for validation")
+    return text[:-n_val], text[-n_val:]
 
 # %% ../nbs/13a_text_learner.ipynb #eae24a9d
 def text_learner(
     source:str|Path, # the text, or a UTF-8 text file
     lower:bool=False, # lower-case the text (and every prompt), as the lessons did for Nietzsche
-    valid_pct:float=0.2, # the share of lines, from the end, kept for validation
+    valid_pct:float=0.2, # the share of the text, from the end, kept for validation: whole lines, or characters if it has too few lines
     recipe:str='awd', # 'awd' (the regularised LSTM of 13) or 'lesson' (the lesson's LSTM with dropout)
     budget:float|None=None, # seconds for a `TimeBudget` of the learner's own; None: choose at fit time (`fit_budget` or `fit_one_cycle`)
     unk:bool=False, # map characters the model never saw to an unknown token instead of refusing them
@@ -97,11 +119,11 @@ def text_learner(
     bptt:int|None=None, # mean sequence length; None: the recipe's
     **kwargs, # to `charlm_learner`: lr, wd, n_hidden, dropouts, mixed_precision, seed, device, progress, cbs...
 ) -> CharLMLearner: # a `CharLMLearner`, ready to `fit_budget` or `fit_one_cycle`
-    "A character language model of `source` in one call: vocabulary, split by lines, loaders and `charlm_learner`'s recipe."
+    "A character language model of `source` in one call: vocabulary, split (`split_text`), loaders and `charlm_learner`'s recipe."
     text = _read_source(source)
     if lower: text = text.lower()
     vocab = Vocab(text, lower=lower, unk=unk or None)
-    trn, val = split_lines(text, valid_pct)
+    trn, val = split_text(text, valid_pct)
     bptt = bptt or (64 if recipe == 'awd' else 16)
     if len(trn) < 8*bptt or len(val) < 2*bptt:
         raise ValueError(f"the text is too short for a language model: {len(trn):,} training and {len(val):,} validation characters "
