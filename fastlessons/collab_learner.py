@@ -13,7 +13,9 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .core import set_seed
-from .learner import Learner, DataLoaders, mse
+from .learner import Learner
+from .loaders import DataLoaders
+from .metrics import mse
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .collab import Ratings, load_ratings, EmbeddingDotBias, _check_range, _read_csv, _encoding_msg
 

@@ -8,7 +8,9 @@ from functools import partial
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .learner import Learner, DataLoaders, accuracy
+from .learner import Learner
+from .loaders import DataLoaders
+from .metrics import accuracy
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add tta, summary, freeze ... to the Learner)
 from .vision import Normalize, Augment, pad_crop_flip, flip_lr, shift
 

@@ -9,16 +9,18 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .core import set_seed, default_device, bf16_probe
-from .learner import Learner, Callback, accuracy
+from .learner import Learner
+from .callback import Callback
+from .metrics import accuracy
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .schedule import TimeBudget, OneCycle, cos_anneal, lin_anneal
-from .optim import Lookahead, newton_schulz, MuonSGD   # noqa: F401 (their home is optim; this path keeps working)
+from .optim import Lookahead, newton_schulz, MuonSGD, bias_groups, muon_groups   # noqa: F401 (their home is optim; this path keeps working)
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 
 # %% auto #0
 __all__ = ['AIR_SCHEDULES', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'ProgressiveResize',
-           'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'AlternatingFlip', 'bias_groups',
-           'air_precision', 'air_cifar_learner', 'muon_groups', 'muon_cifar_learner']
+           'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'AlternatingFlip', 'air_precision',
+           'air_cifar_learner', 'muon_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -237,15 +239,6 @@ class AlternatingFlip(Callback):
     def after_fit(self):
         if self.dl is not None: self.dl.xs = self.orig
 
-# %% ../nbs/11_fast_cifar.ipynb #c11f2d06
-def bias_groups(
-    model:nn.Module, # a net with BatchNorm layers
-) -> list[nn.ParameterList]:
-    "Two layer groups: the BatchNorm layers' shifts (biases), then everything else (for a separate lr and weight decay)."
-    bn = [m.bias for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.bias is not None]
-    ids = {id(p) for p in bn}
-    return [nn.ParameterList(bn), nn.ParameterList([p for p in model.parameters() if id(p) not in ids])]
-
 # %% ../nbs/11_fast_cifar.ipynb #282333b3
 AIR_SCHEDULES = {   # the lr's one cycle for `air_cifar_learner`, by name: `OneCycle`'s (and `fit_one_cycle`'s) arguments
     'cos': dict(pct_start=0.23, div=5., final_div=1e3, anneal=cos_anneal),            # half cosines, down to lr/5000
@@ -311,16 +304,6 @@ def air_cifar_learner(
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
                    groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, **kwargs)
-
-# %% ../nbs/11_fast_cifar.ipynb #02487e65
-def muon_groups(
-    model:nn.Module, # an `AirNet` (BatchNorm layers, one linear head)
-) -> list[nn.ParameterList]:
-    "Three layer groups for `MuonSGD`: the BatchNorm shifts, the linear layers' weights, then everything else (the filter banks)."
-    bn, rest = bias_groups(model)
-    head = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
-    ids = {id(p) for p in head}
-    return [bn, nn.ParameterList(head), nn.ParameterList([p for p in rest if id(p) not in ids])]
 
 # %% ../nbs/11_fast_cifar.ipynb #a7ed4d85
 def muon_cifar_learner(

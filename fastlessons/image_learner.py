@@ -45,9 +45,10 @@ def load_images(
     seed:int=0, # the seed of the `valid_pct` split
     cache:Path|str|None=None, # where decoded images are cached; default `cache_dir()/'decoded'`
     verbose:bool=True, # say when images are decoded
+    skip_bad:bool=False, # leave out the image files that cannot be read, and print them; False: an error lists them
 ) -> tuple[Tensor, Tensor, Tensor, Tensor, list[str]]:
     "Training and validation images (uint8 `(n, 3, h, w)`) and labels, all labelled by the training class names, and those names."
-    path, kw = Path(path), dict(cache=cache, verbose=verbose)
+    path, kw = Path(path), dict(cache=cache, verbose=verbose, skip_bad=skip_bad)
     if valid_pct is not None:
         x, y, classes = load_image_folder(path, train if (path/train).is_dir() else '.', size=size, **kw)
         t, v = random_split(len(y), valid_pct, seed)
@@ -92,10 +93,11 @@ def image_learner(
     wd:float|None=None, # decoupled weight decay; None: the recipe's, `cifar_learner`'s
     seed:int=0, # seeds the split, the shuffling and the default model's initial weights
     cache:Path|str|None=None, # where decoded images are cached; default `cache_dir()/'decoded'`
+    skip_bad:bool=False, # leave out the image files that cannot be read, and print them; False: an error lists them
     **kwargs, # passed on to `cifar_learner` and `Learner`: pad_mode, cbs, device, progress, mixed_precision ...
 ) -> ClassifierLearner: # a `ClassifierLearner`, ready to `fit_budget` or `fit_one_cycle`
     "A `ClassifierLearner` for a folder of images: normalised by their own statistics, augmented, `Resnet2` and AdamW."
-    x, y, vx, vy, classes = load_images(path, train, valid, valid_pct, size, seed, cache)
+    x, y, vx, vy, classes = load_images(path, train, valid, valid_pct, size, seed, cache, skip_bad=skip_bad)
     dls, stats, size = image_dls(x, y, vx, vy, bs=bs, seed=seed), channel_stats(x), tuple(x.shape[-2:])
     kw = dict(learner_cls=ClassifierLearner, classes=classes, size=size, **kwargs)
     kw.update({k: v for k, v in dict(lr=lr, wd=wd).items() if v is not None})     # else the recipe's own defaults

@@ -76,13 +76,19 @@ def _spread(v, n:int, what:str) -> list[float]:
         return [float(x) for x in v]
     return [float(v)]*n
 
-def _own_wd_off(opt:torch.optim.Optimizer, opt_func:Callable):
-    "Zero the optimizer's own weight decay (AdamW's default is 0.01), so that only the learner's `wd` applies."
+def _opt_kwargs(opt_func:Callable) -> dict:
+    "What the Learner passes `opt_func` besides the groups and `lr`: `weight_decay=0.` where it takes one, since the Learner decays."
     kw = getattr(opt_func, 'keywords', None) or {}
     if kw.get('weight_decay'):
         raise ValueError(f"opt_func sets weight_decay={kw['weight_decay']}, but the Learner applies weight decay itself: "
                          f"pass wd={kw['weight_decay']} to the Learner (wd_type='decoupled' is AdamW's rule, 'l2' SGD's) "
                          "and leave weight_decay out of opt_func")
+    try: takes = 'weight_decay' in inspect.signature(opt_func).parameters
+    except (TypeError, ValueError): takes = False             # a callable without a signature: checked after it is built
+    return {'weight_decay': 0.} if takes else {}
+
+def _own_wd_off(opt:torch.optim.Optimizer):
+    "For an `opt_func` that could not be given `weight_decay=0.` (a lambda): zero its optimizer's default decay, refuse one set on purpose."
     p = inspect.signature(type(opt).__init__).parameters.get('weight_decay')
     own = p.default if p is not None and p.default is not inspect.Parameter.empty else 0.
     for pg in [*opt.param_groups, opt.defaults]:
@@ -142,15 +148,16 @@ class Learner:
             set_lrs(self.opt, self.base_lrs)
 
     def create_opt(self):
-        "Build the optimizer: one param group per layer group; its own weight decay is zeroed, the learner applies `wd`."
+        "Build the optimizer: one param group per layer group, with `weight_decay=0.` (the learner applies `wd`)."
         seen, pgs = set(), []
         for g in self.groups:
             ps = [p for p in g.parameters() if id(p) not in seen]; seen.update(id(p) for p in ps)
             pgs.append({'params': ps})
         rest = [p for p in self.model.parameters() if id(p) not in seen]
         if rest: raise ValueError(f"{len(rest)} parameter tensors of the model are in no layer group; the groups must cover the model")
-        self.opt = self.opt_func(pgs, lr=self.base_lrs[-1])
-        _own_wd_off(self.opt, self.opt_func)
+        kw = _opt_kwargs(self.opt_func)                 # the optimizer contract of `fastlessons.optim`
+        self.opt = self.opt_func(pgs, lr=self.base_lrs[-1], **kw)
+        if not kw: _own_wd_off(self.opt)
         self.set_hypers()
         return self.opt
 

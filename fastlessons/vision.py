@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_vision.ipynb #fc7cb268
 from __future__ import annotations
-import hashlib, json, os, time
+import hashlib, json, math, os, re, time
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -14,7 +14,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from PIL import Image
 from .core import to_np, atomic_write
-from .data import DataError, IMG_EXTS, cache_dir
+from .data import DataError, cache_dir
 from .callback import Callback
 from .loaders import DataLoaders, TensorLoader
 
@@ -23,24 +23,111 @@ __all__ = ['load_image_folder', 'channel_stats', 'Normalize', 'pad_crop_flip', '
            'show_batch']
 
 # %% ../nbs/08_vision.ipynb #8d64ba4a
+_PLUGINS = {'.heic': 'pip install pillow-heif, then call pillow_heif.register_heif_opener()',
+            '.heif': 'pip install pillow-heif, then call pillow_heif.register_heif_opener()',
+            '.jxl': 'pip install pillow-jxl-plugin, then import pillow_jxl'}    # photo formats PIL reads only with a plugin
+
+def _openable() -> set[str]:
+    "Lower-case extensions that PIL has a reader for now (plugins registered since count)."
+    return {e for e, fmt in Image.registered_extensions().items() if fmt in Image.OPEN}
+
+def _hidden(name:str) -> bool: return name.startswith('.') or name == '__MACOSX'
+
+def _images_under(top:str, exts:set[str], rel:str='', seen:set|None=None) -> list[tuple[str,int,int]]:
+    "`(path inside top, bytes, mtime_ns)` of each image file under folder `top`, at any depth, hidden ones left out."
+    if seen is None: st = os.stat(top); seen = {(st.st_dev, st.st_ino)}     # folders already read: a link loop is read once
+    out = []
+    with os.scandir(os.path.join(top, rel)) as it:
+        for e in it:
+            if _hidden(e.name): continue
+            r = f'{rel}/{e.name}' if rel else e.name
+            if e.is_dir():
+                if (k := (e.stat().st_dev, e.stat().st_ino)) not in seen: seen.add(k); out += _images_under(top, exts, r, seen)
+            elif os.path.splitext(e.name)[1].lower() in exts:
+                try: st = e.stat(); out.append((r, st.st_size, st.st_mtime_ns))
+                except OSError: out.append((r, -1, 0))                    # a broken link: reported as unreadable when read
+    return out
+
 def _listing(d:Path, classes:list[str]) -> tuple[list[list[str]], str]:
-    "Sorted image names per class (none for a class with no folder in `d`), and a fingerprint of them and of `classes`."
-    names, h = [], hashlib.sha256()
+    "Image files of each class folder of `d` (paths inside it, sorted), and a fingerprint of `classes` and of each file's path, size and time."
+    opens, names = _openable(), []
+    h = hashlib.sha256(repr(sorted(_PLUGINS.keys() & opens)).encode())      # a plugin registered since: the .heic files are read
     for c in classes:
-        if not (d/c).is_dir(): names.append([]); h.update(f'{c}:absent\n'.encode()); continue   # the class list is in the key
-        ns = sorted(e.name for e in os.scandir(d/c) if e.name.lower().endswith(IMG_EXTS))
-        names.append(ns); h.update(f'{c}:{(d/c).stat().st_mtime_ns}:{len(ns)}\n'.encode()); h.update('\n'.join(ns).encode())
+        fs = sorted(_images_under(str(d/c), opens | _PLUGINS.keys())) if (d/c).is_dir() else []
+        names.append([r for r, _, _ in fs]); h.update(repr((c, fs)).encode())
     return names, h.hexdigest()[:16]
 
-def _decode(f:Path, size:tuple[int,int]|None) -> np.ndarray:
-    try:
-        with Image.open(f) as im:
-            im = im.convert('RGB')
-            if size is not None and im.size != (size[1], size[0]): im = im.resize((size[1], size[0]), Image.BILINEAR)
-            return np.asarray(im, dtype=np.uint8)
-    except Exception as e:
-        raise DataError(f"image {f} could not be decoded ({type(e).__name__}: {e}); delete or replace it, then run again") from e
+# %% ../nbs/08_vision.ipynb #bde42586
+def _header(f:Path) -> tuple[int,int]:
+    "The `(h, w)` of image file `f`, read from its header without decoding the pixels."
+    with Image.open(f) as im: return im.height, im.width
 
+def _decode(f:Path, size:tuple[int,int]|None) -> np.ndarray:
+    "The pixels of image file `f`, uint8 RGB `(h, w, 3)`, resized to `size` (h, w) unless it is None."
+    with Image.open(f) as im:
+        im = im.convert('RGB')
+        if size is not None and im.size != (size[1], size[0]): im = im.resize((size[1], size[0]), Image.BILINEAR)
+        return np.asarray(im, dtype=np.uint8)
+
+def _why(f:Path, e:Exception) -> str:
+    "Why image file `f` could not be read: the error `e`, or for a format PIL reads only with a plugin, which one to install."
+    ext = f.suffix.lower()
+    if ext in _PLUGINS and ext not in _openable(): return f"no PIL plugin reads {ext} files ({_PLUGINS[ext]}, or convert them to JPEG)"
+    return f"{type(e).__name__}: {str(e).replace(str(f), f.name)}"
+
+def _bad_list(bad:list[tuple[str,str]], listed_in:Path, shown:int=8) -> str:
+    "The first `shown` unreadable files `(path, why)`, one a line, and where all of them are listed."
+    more = f'\n  ... and {len(bad) - shown} more (all {len(bad)} are listed in {listed_in})' if len(bad) > shown else ''
+    return ''.join(f'\n  {r}: {why}' for r, why in bad[:shown]) + more
+
+# %% ../nbs/08_vision.ipynb #80629abe
+def _available_memory() -> int|None:
+    "Bytes of memory available now: psutil's figure where psutil is installed, else the free pages the OS reports (None if it cannot say)."
+    try:
+        import psutil
+        return psutil.virtual_memory().available
+    except ImportError: pass
+    try: return os.sysconf('SC_AVPHYS_PAGES')*os.sysconf('SC_PAGE_SIZE')
+    except (AttributeError, ValueError, OSError): return None
+
+def _fmt_bytes(n:float) -> str: return next(f'{n/1024**k:.1f} {u}' for k, u in enumerate(('bytes', 'KiB', 'MiB', 'GiB', 'TiB')) if n < 1024**(k+1) or u == 'TiB')
+
+def _check_memory(d:Path, n:int, hw:tuple[int,int], mem_limit:int|None):
+    "Raise a `DataError` if `n` images of `hw` (h, w) pixels, decoded, would take more than `mem_limit` bytes (None: half the memory available)."
+    limit, whose = (mem_limit, 'mem_limit') if mem_limit is not None else ((m//2 if (m := _available_memory()) else None), 'half the memory available now')
+    need, (h, w) = 3*n*hw[0]*hw[1], hw                                  # uint8, 3 channels
+    if limit is None or need <= limit: return
+    s = math.sqrt(limit/need)                                           # the scale that fits
+    raise DataError(f"the {n:,} images of {d} would take {_fmt_bytes(need)} decoded at {h}x{w}, more than the {_fmt_bytes(limit)} "
+                    f"they may use ({whose}): pass size={(max(1, int(h*s)), max(1, int(w*s)))} or smaller")
+
+# %% ../nbs/08_vision.ipynb #2b198340
+def _first_size(d:Path, files:list[tuple[str,int]]) -> tuple[int,int]:
+    "The `(h, w)` of the first of `files` (path in `d`, label) whose header can be read; (0, 0) if none can."
+    for r, _ in files:
+        try: return _header(d/r)
+        except Exception: pass
+    return (0, 0)
+
+def _decode_folder(d:Path, files:list[tuple[str,int]], size:tuple[int,int]|None, mem_limit:int|None,
+                   hw:tuple[int,int]|None=None) -> tuple[np.ndarray, np.ndarray, list]:
+    "Images `(n, 3, h, w)` uint8 and labels `(n,)` of `files` (path in `d`, label), and the `(path, why)` of those that could not be read."
+    hw = tuple(hw or size or _first_size(d, files))                     # without `size`, every image must have the first one's
+    _check_memory(d, len(files), hw, mem_limit)                          # before decoding anything
+    x, y, bad, sizes, mixed = np.empty((len(files), 3, *hw), np.uint8), [], [], Counter(), False    # filled in place: no copy
+    for r, i in files:
+        try: s = _header(d/r) if mixed else (a := _decode(d/r, size)).shape[:2]     # once sizes differ: headers only, for the error
+        except Exception as e: bad.append((r, _why(d/r, e))); continue
+        sizes[s] += 1
+        if s != hw: mixed = True
+        elif not mixed: x[len(y)] = a.transpose(2, 0, 1); y.append(i)
+    if mixed and len(sizes) == 1: return _decode_folder(d, files, size, mem_limit, next(iter(sizes)))   # the first header lied
+    if mixed:
+        raise DataError(f"images in {d} have {len(sizes)} different sizes (h x w (count): " + ', '.join(f'{h}x{w} ({k})'
+                        for (h, w), k in sizes.most_common(4)) + f"{', ...' if len(sizes) > 4 else ''}); pass size=(h, w) to resize them all")
+    return x[:len(y)], np.array(y, dtype=np.int64), sorted(bad)
+
+# %% ../nbs/08_vision.ipynb #1edfbec0
 def _npy_writer(a:np.ndarray):
     "A `write(tmp_path)` for `atomic_write` that saves `a` in .npy format."
     def write(t):
@@ -49,47 +136,70 @@ def _npy_writer(a:np.ndarray):
 
 def _split_classes(d:Path, classes:list[str]|None) -> list[str]:
     "The class list for split folder `d`: its own class folders, or `classes` after checking that `d` has no others."
-    found = sorted(c.name for c in d.iterdir() if c.is_dir())
+    found = sorted(c.name for c in d.iterdir() if c.is_dir() and not _hidden(c.name))
     if classes is None:
-        if not found: raise DataError(f"{d} has no class folders: expected {d}/<class>/<images>")
+        if not found: raise DataError(f"{d} has no class folders: expected {d}/<class>/<images> (hidden folders and __MACOSX are not classes)")
         return found
+    if len(classes) < 2: raise DataError(f"classes={list(classes)}: a classifier needs at least two classes")
     if unknown := [c for c in found if c not in classes]:
         raise DataError(f"{d} has class folder(s) {unknown} that are not among the known classes {list(classes)} (the training "
                         "split's): move those images into a known class's folder or delete them, or add the class to the "
                         "training split too (a class with no folder in this split is fine)")
     return list(classes)
 
+def _check_classes(d:Path, split:str, classes:list[str], names:list[list[str]]):
+    "Raise a `DataError` unless each of a split's own `classes` holds images, and there are two or more."
+    if empty := [c for c, ns in zip(classes, names) if not ns]:
+        raise DataError(f"class folder(s) {empty} hold no images, in {d} or its subfolders (hidden files are not read): add images "
+                        "or remove the folder(s); a class without images would still get one of the model's outputs")
+    if len(classes) == 1:
+        c, n = classes[0], len(names[0])
+        raise DataError(f"{d} has only one class folder, {c!r} ({n} image{'s'*(n != 1)}, subfolders included): a classifier needs at "
+                        f"least two, each in its own folder {d}/<class>/; if {c!r} holds the class folders, pass split='{split}/{c}'")
+
+# %% ../nbs/08_vision.ipynb #2b2a7dd3
+def _key_prefix(path:Path|str, split:str) -> str: return Path(path).resolve().name + '-' + re.sub(r'[^\w.-]', '_', split)
+
+def _evict(cdir:Path, prefix:str, fp:str, sz:str):
+    "Delete the cache entries that entry `prefix-fp-sz` replaces: the same folder name, split and size, another listing."
+    old = re.compile(re.escape(prefix) + r'-[0-9a-f]{16}' + re.escape(sz) + r'\.(x\.npy|y\.npy|meta\.json|classes\.json)')
+    for f in cdir.iterdir():
+        if old.fullmatch(f.name) and f'-{fp}{sz}.' not in f.name: f.unlink(missing_ok=True)
+
+# %% ../nbs/08_vision.ipynb #4cbfc748
 def load_image_folder(
     path:Path|str, # the data set folder, holding `split/`
     split:str='train', # the subfolder: 'train', 'test', 'valid' ...
     size:tuple[int,int]|None=None, # resize every image to (h, w); None keeps the size (all images must share it)
     cache:Path|str|None=None, # where decoded arrays go; default `cache_dir()/'decoded'`
-    verbose:bool=True, # say when decoding, and how long it took
+    verbose:bool=True, # say when decoding, and how long it took; print what `skip_bad` skipped
     classes:list[str]|None=None, # label by this list (the training split's); None: this split's own class folders, sorted
+    skip_bad:bool=False, # leave out the files that cannot be read (printed, unless `verbose=False`); False: an error lists them
+    mem_limit:int|None=None, # bytes the decoded images may take; None: half the memory available now
 ) -> tuple[Tensor, Tensor, list[str]]:
     "Images `(n, 3, h, w)` uint8, labels `(n,)` int64 and class names of `path/split`, decoded once and cached."
-    d = Path(path)/split
+    d, own = Path(path)/split, classes is None
     if not d.is_dir(): raise DataError(f"{d} is not a folder: expected {path}/{split}/<class>/<images>")
     classes = _split_classes(d, classes)
-    names, fp = _listing(d, classes)        # names only: no per-file stat, so a cached array loads fast
-    if not any(names): raise DataError(f"{d} holds no images ({', '.join(IMG_EXTS)})")
-    key = f"{Path(path).resolve().name}-{split}-{fp}{'' if size is None else f'-{size[0]}x{size[1]}'}"
-    cdir = Path(cache) if cache else cache_dir()/'decoded'
-    fx, fy, fc = cdir/f'{key}.x.npy', cdir/f'{key}.y.npy', cdir/f'{key}.classes.json'
-    if fx.exists() and fy.exists() and fc.exists():
-        return torch.from_numpy(np.load(fx)), torch.from_numpy(np.load(fy)), json.loads(fc.read_text())
-    t0 = time.perf_counter()
-    files = [(d/c/n, i) for i, (c, ns) in enumerate(zip(classes, names)) for n in ns]    # i: the index in `classes`
-    imgs = [_decode(f, size) for f, _ in files]
-    if len(sizes := Counter(im.shape[:2] for im in imgs)) > 1:
-        raise DataError(f"images in {d} have {len(sizes)} different sizes (h x w (count): " + ', '.join(f'{h}x{w} ({k})'
-                        for (h, w), k in sizes.most_common(4)) + f"{', ...' if len(sizes) > 4 else ''}); pass size=(h, w) to resize them all")
-    x = np.ascontiguousarray(np.stack(imgs).transpose(0, 3, 1, 2))
-    y = np.array([i for _, i in files], dtype=np.int64)
-    cdir.mkdir(parents=True, exist_ok=True)
-    atomic_write(fx, _npy_writer(x)); atomic_write(fy, _npy_writer(y))     # each file complete or absent
-    atomic_write(fc, lambda t: t.write_text(json.dumps(classes)))
-    if verbose: print(f'decoded {len(x):,} images of {d} in {time.perf_counter()-t0:.1f}s; cached in {cdir}')
+    names, fp = _listing(d, classes)                       # one stat per file: an image edited in place changes the key
+    if own: _check_classes(d, split, classes, names)
+    if not any(names): raise DataError(f"{d} holds no image files (of any extension PIL reads)")
+    files = [(f'{c}/{r}', i) for i, (c, rs) in enumerate(zip(classes, names)) for r in rs]     # i: the index in `classes`
+    cdir, prefix, sz = Path(cache) if cache else cache_dir()/'decoded', _key_prefix(path, split), '' if size is None else f'-{size[0]}x{size[1]}'
+    fx, fy, fm = (cdir/f'{prefix}-{fp}{sz}.{ext}' for ext in ('x.npy', 'y.npy', 'meta.json'))
+    try: x, y, bad = np.load(fx), np.load(fy), json.loads(fm.read_text())['bad']
+    except FileNotFoundError:
+        t0 = time.perf_counter()
+        x, y, bad = _decode_folder(d, files, size, mem_limit)
+        cdir.mkdir(parents=True, exist_ok=True)
+        atomic_write(fx, _npy_writer(x)); atomic_write(fy, _npy_writer(y))      # each file complete or absent
+        atomic_write(fm, lambda t: t.write_text(json.dumps(dict(classes=classes, bad=bad))))
+        _evict(cdir, prefix, fp, sz)
+        if verbose: print(f'decoded {len(x):,} images of {d} in {time.perf_counter()-t0:.1f}s; cached in {cdir}' + f' ({len(bad)} unreadable)'*bool(bad))
+    if bad and (not skip_bad or not len(x)):
+        raise DataError(f"{len(bad)} of {len(files)} image files in {d} could not be read:{_bad_list(bad, fm)}\n" +
+                        ("none is left to load: replace them" if skip_bad else "delete or replace them and run again, or pass skip_bad=True to leave them out"))
+    if bad and verbose: print(f"skipped {len(bad)} of {len(files)} image files of {d} that could not be read (skip_bad=True):{_bad_list(bad, fm)}")
     return torch.from_numpy(x), torch.from_numpy(y), classes
 
 # %% ../nbs/08_vision.ipynb #4a6fb46c
