@@ -302,8 +302,9 @@ def charlm_learner(
     dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=seed)
     if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, lstm_impl=choice['lstm_impl'], **ps), [RNNRegularizer(ar, tar)]
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
-    sched = [TimeBudget(budget), OneCycle(pct_start=0.1, div=10., final_div=100., moms=moms)] if budget else []   # 10% warm-up, to lr/1000
+    cycle = dict(pct_start=0.1, div=10., final_div=100., moms=moms)   # the recipe's one cycle: 10% warm-up, down to lr/1000
+    sched = [TimeBudget(budget), OneCycle(**cycle)] if budget else []
     learn = learner_cls(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
-                cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, **kwargs)
+                cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, one_cycle=cycle, **kwargs)
     learn.lstm_choice = choice                          # what trains how, and why (the benchmarks print it)
     return learn

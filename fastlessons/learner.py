@@ -118,6 +118,7 @@ class Learner:
         train_bn:bool=True, # whether frozen groups' BatchNorm layers still update (False keeps them frozen)
         progress:bool=True, # progress bar and per-epoch table
         path:Path|str='models', # where `save` and `load` look
+        one_cycle:dict|None=None, # the recipe's `OneCycle` arguments (pct_start, div, ...): this learner's defaults for `fit_one_cycle` and `fit_budget`
     ):
         if wd_type not in ('decoupled', 'l2'): raise ValueError(f"wd_type={wd_type!r}: use 'decoupled' or 'l2'")
         if mixed_precision not in (None, 'bf16', 'fp16'): raise ValueError(f"mixed_precision={mixed_precision!r}: use None, 'bf16' or 'fp16'")
@@ -127,7 +128,7 @@ class Learner:
         self.model = model.to(self.device, memory_format=torch.channels_last) if channels_last else model.to(self.device)
         self.dls, self.loss_func, self.opt_func, self.metrics = dls, loss_func, opt_func, listify(metrics)
         self.wd_type, self.grad_clip, self.mixed_precision = wd_type, grad_clip, mixed_precision
-        self.channels_last, self.train_bn, self.path = channels_last, train_bn, Path(path)
+        self.channels_last, self.train_bn, self.path, self.one_cycle = channels_last, train_bn, Path(path), dict(one_cycle or {})
         g = groups(model) if callable(groups) else groups
         self.groups = listify(g) or [model]
         self.set_hypers(lr=lr, wd=wd)
@@ -467,10 +468,10 @@ def fit_one_cycle(self:Learner,
     lr:float|list|slice|None=None, # the peak learning rate(s)
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
-    **kwargs, # `OneCycle`'s: pct_start (0.25), div (25), final_div (1e4), moms (None), anneal (`cos_anneal`)
+    **kwargs, # `OneCycle`'s: pct_start (0.25), div (25), final_div (1e4), moms (None), anneal; default: the learner's `one_cycle`
 ) -> Learner: # the learner, trained
     "Train `n_epochs` with the one-cycle learning-rate schedule peaking at `lr` (and, with `moms`, the momentum cycled)."
-    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[OneCycle(**kwargs)] + listify(cbs))
+    return self.fit(n_epochs, lr=lr, wd=wd, cbs=[OneCycle(**{**self.one_cycle, **kwargs})] + listify(cbs))
 
 # %% ../nbs/02_learner.ipynb #d0cd7e15
 @patch
@@ -480,20 +481,20 @@ def fit_budget(self:Learner,
     wd:float|list|slice|None=None, # new weight decay(s); None keeps the current ones
     cbs:list|None=None, # callbacks for this call only
     items_per_s:float|None=None, # a budget of work: items trained / `items_per_s` count as seconds (`TimeBudget`)
-    **kwargs, # `OneCycle`'s: pct_start (0.25), div (25), final_div (1e4), moms (None), anneal (`cos_anneal`)
+    **kwargs, # `OneCycle`'s: pct_start (0.25), div (25), final_div (1e4), moms (None), anneal; default: the learner's `one_cycle`
 ) -> Learner: # the learner, trained
     "Train for `seconds` of training time, the lr on one cycle over the budget: no epoch count to guess."
     own = [c for c in self.cbs if isinstance(c, TimeBudget)]
     has_sched = any(isinstance(c, ParamScheduler) for c in self.cbs)
     if not own:
         if seconds is None: raise ValueError("fit_budget needs seconds=: this learner has no TimeBudget of its own")
-        sched = [] if has_sched and not kwargs else [OneCycle(**kwargs)]
+        sched = [] if has_sched and not kwargs else [OneCycle(**{**self.one_cycle, **kwargs})]
         return self.fit(None, lr=lr, wd=wd, cbs=[TimeBudget(seconds, items_per_s)] + sched + listify(cbs))
     if kwargs or items_per_s: raise ValueError(f"{sorted(kwargs) + (['items_per_s'] if items_per_s else [])}: this learner's "
                                                "TimeBudget came with its recipe; set its schedule there")
     tb, saved = own[0], own[0].budget
     if seconds is not None: tb.budget = seconds               # this call only: the recipe's budget comes back after
-    try: return self.fit(None, lr=lr, wd=wd, cbs=([] if has_sched else [OneCycle()]) + listify(cbs))
+    try: return self.fit(None, lr=lr, wd=wd, cbs=([] if has_sched else [OneCycle(**self.one_cycle)]) + listify(cbs))
     finally: tb.budget = saved
 
 # %% ../nbs/02_learner.ipynb #3fa133b8

@@ -411,7 +411,7 @@ def sample(
     prompt:str, # the text to continue
     n:int=400, # characters to generate
     temperature:float=1.0, # <1 sharper, >1 more random; 0 means argmax
-    seed:int|None=None, # seed of the sampling generator
+    seed:int|None=None, # seed of the sampling generator; None: PyTorch's global one (a new text each call, repeatable after `set_seed`)
     window:int|None=None, # the model reads the last `window` characters; needed for a window model (3 for Char3Model)
 ) -> str:
     "Generate `n` characters after `prompt`, sampling each from the model's softmax with `torch.multinomial`."
@@ -420,8 +420,7 @@ def sample(
         raise ValueError(f'sample: the prompt has {len(prompt)} characters, fewer than window={window}')
     idx = torch.as_tensor(vocab.encode(prompt))
     dev = next(model.parameters()).device
-    g = torch.Generator(device='cpu')
-    if seed is not None: g.manual_seed(seed)
+    g = torch.Generator(device='cpu').manual_seed(seed) if seed is not None else None   # a fresh unseeded Generator would repeat one text
     stateful = isinstance(model, StatefulModel)
     model.eval()
     if stateful: model.reset()

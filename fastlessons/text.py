@@ -4,6 +4,7 @@
 
 # %% ../nbs/06_text.ipynb #a520d0de
 from __future__ import annotations
+import numbers
 from collections import Counter
 from copy import copy, deepcopy
 from fastcore.basics import patch
@@ -65,12 +66,14 @@ def undo_mojibake(
 # %% ../nbs/06_text.ipynb #b0354a98
 def split_lines(
     text:str, # the corpus
-    valid_pct:float=0.2, # the share of lines, taken from the end, for validation
+    valid_pct:float=0.2, # the share of lines, taken from the end, for validation: between 0 and 1 (0.2 is 20%)
 ) -> tuple[str, str]:
     "Split `text` at a line boundary: the first `1-valid_pct` of lines for training, the rest for validation."
+    if not (isinstance(valid_pct, numbers.Real) and 0 < valid_pct < 1):
+        raise ValueError(f"valid_pct={valid_pct}: give the share of the text to hold out, between 0 and 1 (e.g. 0.2 for 20%)")
     lines = text.splitlines(keepends=True)
     if len(lines) < 2: raise ValueError(f'the text has {len(lines)} line(s); a split by lines needs at least 2')
-    n_val = max(1, round(len(lines)*valid_pct))
+    n_val = min(max(1, round(len(lines)*valid_pct)), len(lines) - 1)      # at least one line each
     return ''.join(lines[:-n_val]), ''.join(lines[-n_val:])
 
 # %% ../nbs/06_text.ipynb #1867acc2

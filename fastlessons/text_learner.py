@@ -40,7 +40,7 @@ def generate(self:CharLMLearner,
     prompt:str, # the text to continue
     n:int=400, # characters to write
     temperature:float=1., # below 1 safer and more repetitive, above 1 wilder; 0 always takes the likeliest
-    seed:int|None=None, # seed of the sampling, for a repeatable text
+    seed:int|None=None, # seed of the sampling, for a repeatable text; None: a new text each call
 ) -> str:
     "Write `n` characters after `prompt`, each drawn from the model's softmax (`torch.multinomial`, as lesson 7)."
     if n < 0: raise ValueError(f"n={n}: ask for 0 or more characters")
