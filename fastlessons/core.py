@@ -11,9 +11,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'to_device', 'to_np', 'call_model', 'set_seed', 'setup_cpu', 'denormals_flushed', 'flush_denormals',
-           'cpu_info', 'bf16_probe', 'matmul_gflops', 'cpu_report', 'full_run', 'set_lrs', 'atomic_write', 'noop',
-           'listify']
+__all__ = ['BF16_FLAGS', 'default_device', 'to_device', 'to_np', 'call_model', 'set_seed', 'setup_cpu', 'denormals_flushed',
+           'flush_denormals', 'cpu_info', 'bf16_probe', 'matmul_gflops', 'cpu_report', 'choose_precision', 'full_run',
+           'set_lrs', 'atomic_write', 'noop', 'listify']
 
 # %% ../nbs/00_core.ipynb #756bc7da
 def default_device(
@@ -163,6 +163,29 @@ def matmul_gflops(
 def cpu_report() -> dict:
     "`cpu_info()`, `bf16_probe()` and `matmul_gflops()` together: what every benchmark's JSON carries."
     return dict(cpu_info(), **bf16_probe(), **matmul_gflops())
+
+# %% ../nbs/00_core.ipynb #0f2f69a1
+BF16_FLAGS = ('avx512_bf16', 'amx_bf16', 'bf16')          # x86 and ARM's bf16 instructions, as /proc/cpuinfo names them
+
+def choose_precision(
+    asked:str|None, # 'auto', 'bf16', 'fp16' or None (float32): what the user asked for
+    device:torch.device|str, # where the model will train
+    timing:Callable[[], dict]|None=None, # returns `{op: bf16 speedup}` for the recipe's own ops; None: `bf16_probe`'s convolution
+    min_speedup:float=1.2, # bf16 is taken only if every op timed is at least this much faster
+    flags:list|None=None, # the CPU's extensions; None: `cpu_info()`'s (tests pass a fake list)
+) -> dict:
+    "The precision a recipe trains in, `{'mixed_precision': 'bf16' or None, 'reason': ...}`: asked for, else by device, CPU flags and a timing."
+    if asked != 'auto': return dict(mixed_precision=asked, reason=f'mixed_precision={asked!r} was asked for')
+    device = torch.device(device)
+    if device.type == 'cuda': return dict(mixed_precision='bf16', reason='bf16 on CUDA')
+    if device.type != 'cpu': return dict(mixed_precision=None, reason=f'float32 on {device.type}')
+    have = [f for f in (cpu_info()['cpu_flags'] if flags is None else flags) if f in BF16_FLAGS]
+    if not have: return dict(mixed_precision=None, reason='float32: this CPU has no bf16 instructions, so bf16 would be emulated')
+    if timing is None: timing = lambda: {'conv': bf16_probe(reps=3).get('conv_bf16_speedup', 0.)}
+    sp = timing()
+    ok = bool(sp) and min(sp.values()) >= min_speedup
+    return dict(mixed_precision='bf16' if ok else None, speedups=sp,
+                reason=f"{'bf16' if ok else 'float32'}: {', '.join(have)}; bf16 speedups {sp} {'all' if ok else 'not all'} >= {min_speedup}")
 
 # %% ../nbs/00_core.ipynb #c4f94d4b
 def full_run(

@@ -8,7 +8,7 @@ from functools import partial
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .core import set_seed, default_device, bf16_probe
+from .core import set_seed, default_device, bf16_probe, choose_precision
 from .learner import Learner
 from .callback import Callback
 from .metrics import accuracy
@@ -250,11 +250,10 @@ def air_precision(
     mixed_precision:str|None, # 'auto', 'bf16', or None (float32)
     device:torch.device, # where the net will train
     probe=bf16_probe, # times ops in float32 and bf16 (`bf16_probe`; tests pass a fake one)
-) -> str|None:
-    "'auto' becomes 'bf16' on CUDA, or on a CPU where `probe` times the convolution at least 1.2x faster in bf16 (a convnet's main op; a small matmul's timing is noisier); else None. Other values pass through."
-    if mixed_precision != 'auto': return mixed_precision
-    if device.type == 'cuda': return 'bf16'
-    return 'bf16' if probe(reps=3).get('conv_bf16_speedup', 0) >= 1.2 else None   # no speedup: bf16 failed, float32 it is
+    flags:list|None=None, # the CPU's extensions; None: this CPU's (tests pass a fake list)
+) -> dict:
+    "`choose_precision` for a convnet: the op timed is the convolution (its main op; a small matmul's timing is noisier)."
+    return choose_precision(mixed_precision, device, lambda: {'conv': probe(reps=3).get('conv_bf16_speedup', 0.)}, flags=flags)
 
 # %% ../nbs/11_fast_cifar.ipynb #420e83f2
 def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize, budget, schedule, lookahead,
@@ -264,7 +263,7 @@ def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mo
     if schedule not in AIR_SCHEDULES: raise ValueError(f"schedule={schedule!r}: use one of {list(AIR_SCHEDULES)}")
     if flip not in ('random', 'alternate'): raise ValueError(f"flip={flip!r}: use 'random' or 'alternate'")
     set_seed(seed)
-    mixed_precision = air_precision(mixed_precision, torch.device(kwargs.get('device') or default_device()))
+    mixed_precision = air_precision(mixed_precision, torch.device(kwargs.get('device') or default_device()))['mixed_precision']
     model = AirNet(channel_stats(x), widths, n_out=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale, **net_kw)
     alt = flip == 'alternate'
     cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
