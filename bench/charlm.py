@@ -57,7 +57,7 @@ def run(recipe, a, report):
         name = f'AWDCharLSTM 2x{a.n_hidden}, ' + ', '.join(f'{k} {ps[k]}' for k in (*AWD_DROPOUTS, 'ar', 'tar'))
     else: name = f"CharSeqStatefulLSTM 2x{a.n_hidden}, dropout {given.get('dropout', 0.3)} between layers and on the output"
     with contextlib.redirect_stdout(sys.stderr):
-        if a.epochs: learn.fit_one_cycle(a.epochs, lr=lr, pct_start=0.1, div=10., final_div=100., moms=moms)
+        if a.epochs: learn.fit_one_cycle(a.epochs)     # the recipe's one cycle (`CHARLM_RECIPES`), over epochs
         else: learn.fit_budget()
     vals = [v[1] for v in learn.recorder.values]
     ema_res = dict(ema=a.ema, ema_every=a.ema_every, val_loss_live=round(live_val_loss(learn, ema), 4)) if ema else {}

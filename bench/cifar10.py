@@ -16,13 +16,12 @@ first and reports that as `first_decode_seconds` (null when the cache was warm);
 Target (issue 15): TTA accuracy of at least 90.0% within 600 s of 2-thread CPU training. Run it alone: a second busy
 process on a 2-core machine slows it 3-4x.
 """
-import argparse, inspect, contextlib, io, json, sys, time
+import argparse, contextlib, io, json, sys, time
 import torch
 from fastlessons.core import set_seed, setup_cpu, cpu_report, matmul_gflops
 from fastlessons.distributed import rank, world_size
 from fastlessons.data import get_data
-from fastlessons.learner import accuracy
-from fastlessons.schedule import TimeBudget, OneCycle, one_cycle_moms
+from fastlessons.metrics import accuracy
 from fastlessons.vision import load_image_folder, channel_stats, image_dls
 from fastlessons.convnets import resnet2_learner, tta_augs
 from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner, muon_cifar_learner, AIR_SCHEDULES
@@ -32,61 +31,50 @@ def parse_resize(s):
     return () if s == 'none' else tuple((int(q.split(':')[0]), float(q.split(':')[1])) for q in s.split(','))
 
 def build(recipe, a, x, y, tx, ty):
-    "The learner of `recipe`, with the flags that were given (the others keep the recipe's defaults); its name and TTA."
+    "The learner of `recipe` (its numbers: `FAST_RECIPE`, `AIR_RECIPE`, `MUON_RECIPE`), with the flags that were given; its name, TTA and one cycle."
     widths = tuple(int(v) for v in a.widths.split(',')) if a.widths else None
-    budget = None if a.epochs else a.budget
     given = lambda **kw: {k: v for k, v in kw.items() if v is not None}
-    dev = dict(device=a.device, progress=False)
-    if recipe == 'air':
-        kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths, label_smoothing=a.label_smoothing, bias_lr_mult=a.bias_lr_mult,
-                   mom=a.mom, flip=a.flip, schedule=a.schedule)
-        if a.fp32: kw['mixed_precision'] = None
-        if a.resize is not None: kw['resize'] = parse_resize(a.resize)
-        if a.no_lookahead: kw['lookahead'] = False
-        if a.train_scale: kw['frozen_scale'] = False
-        if not a.whiten: kw['whiten'] = False
-        learn = air_cifar_learner(x, y, tx, ty, budget=budget, seed=a.seed, **kw, **dev)
-        name = 'AirNet, airbench recipe' + ''.join(f', {k}={v}' for k, v in kw.items())
-        augs = tta_augs(d=1, n_shifts=2, mode='reflect')
-        sched = dict(AIR_SCHEDULES[a.schedule or inspect.signature(air_cifar_learner).parameters['schedule'].default])   # by epochs
-    elif recipe == 'muon':                    # airbench94_muon's optimizer on the same net (MuonSGD)
+    dev = dict(device=a.device, progress=False, budget=None)     # no budget of its own: the run below gives the time or the epochs
+    if recipe in ('air', 'muon'):
         kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths, label_smoothing=a.label_smoothing, mom=a.mom, flip=a.flip, schedule=a.schedule)
+        if recipe == 'air': kw.update(given(bias_lr_mult=a.bias_lr_mult))
         if a.fp32: kw['mixed_precision'] = None
         if a.resize is not None: kw['resize'] = parse_resize(a.resize)
+        if a.no_lookahead and recipe == 'air': kw['lookahead'] = False
+        if a.train_scale and recipe == 'air': kw['frozen_scale'] = False
         if not a.whiten: kw['whiten'] = False
-        learn = muon_cifar_learner(x, y, tx, ty, budget=budget, seed=a.seed, **kw, **dev)
-        name = 'AirNet, airbench94_muon recipe' + ''.join(f', {k}={v}' for k, v in kw.items())
+        make = air_cifar_learner if recipe == 'air' else muon_cifar_learner
+        learn = make(x, y, tx, ty, seed=a.seed, **kw, **dev)
+        name = ('AirNet, airbench recipe' if recipe == 'air' else 'AirNet, airbench94_muon recipe') + ''.join(f', {k}={v}' for k, v in kw.items())
         augs = tta_augs(d=1, n_shifts=2, mode='reflect')
-        sched = dict(AIR_SCHEDULES[a.schedule or inspect.signature(muon_cifar_learner).parameters['schedule'].default])
+        cycle = {}                                                # the recipe's own (`learn.one_cycle`)
     elif recipe == 'fastnet':                 # the previous recipe (issue 6): FastNet, progressive resizing
         kw = given(bs=a.bs, lr=a.lr, wd=a.wd, widths=widths)
         if not a.whiten: kw['whiten'] = False
         if a.resize is not None: kw['resize'] = parse_resize(a.resize)
-        learn = fast_cifar_learner(x, y, tx, ty, budget=budget, seed=a.seed, **kw, **dev)
+        learn = fast_cifar_learner(x, y, tx, ty, seed=a.seed, **kw, **dev)
         name = 'FastNet, previous recipe' + ''.join(f', {k}={v}' for k, v in kw.items())
         augs = tta_augs(d=2, n_shifts=4, mode='reflect')
-        sched = dict(pct_start=0.2, div=10., final_div=10.)
+        cycle = {}
     else:                                     # the lesson's Resnet2 in the recipe of 09_convnets (resnet2_learner)
         kw = given(lr=a.lr, wd=a.wd, layers=widths)
-        learn = resnet2_learner(image_dls(x, y, tx, ty, bs=a.bs or 256, seed=a.seed), channel_stats(x),
-                                cbs=[TimeBudget(budget), OneCycle(0.1, 10., 100.)] if budget else [], **kw, **dev)
+        dev.pop('budget')
+        learn = resnet2_learner(image_dls(x, y, tx, ty, bs=a.bs or 256, seed=a.seed), channel_stats(x), **kw, **dev)
         name = "Resnet2, resnet2_learner (AdamW)" + ''.join(f', {k}={v}' for k, v in kw.items())
         augs = tta_augs(d=2, n_shifts=4, mode='constant')
-        sched = dict(pct_start=0.25, div=25., final_div=1e4)
-    return learn, name, augs, sched
+        cycle = {} if a.epochs else dict(pct_start=0.1, div=10., final_div=100.)   # by time: 10% warm-up, to lr/1000, as measured
+    return learn, name, augs, cycle
 
 def run(recipe, a, x, y, tx, ty, load_s, decoded):
     set_seed(a.seed)
-    learn, name, augs, sched = build(recipe, a, x, y, tx, ty)
+    learn, name, augs, cycle = build(recipe, a, x, y, tx, ty)
     if a.tta_flip_only: augs = augs[:1]                       # tta_augs puts the flip first
     moms = None if a.moms == 'none' else tuple(float(v) for v in a.moms.split(','))
-    if moms:
-        sched['moms'] = moms; name += f', moms={moms}'
-        if getattr(learn, 'onecycle', None) is not None: learn.onecycle.mom_sched = one_cycle_moms(learn.onecycle.pct_start, moms)
+    if moms: cycle['moms'] = moms; name += f', moms={moms}'
     t1 = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr):
-        if a.epochs: learn.fit_one_cycle(a.epochs, lr=learn.base_lrs, **sched)
-        else: learn.fit_budget()
+        if a.epochs: learn.fit_one_cycle(a.epochs, **cycle)
+        else: learn.fit_budget(a.budget, **cycle)
     test_acc = learn.recorder.values[-1][2]
     t2 = time.perf_counter()
     p, t = learn.tta(learn.dls.valid, augs=augs)
@@ -95,7 +83,7 @@ def run(recipe, a, x, y, tx, ty, load_s, decoded):
     target_ok = tta_acc >= a.target and (a.epochs or used <= a.budget + 1)
     return dict(bench='cifar10', recipe=recipe, model=name, params=sum(q.numel() for q in learn.model.parameters() if q.requires_grad),
                 threads=torch.get_num_threads(), device=str(learn.device), mixed_precision=learn.mixed_precision,
-                bs=learn.dls.train.bs, lr=learn.base_lrs, wd=learn.wds, moms=sched.get('moms'), seed=a.seed,
+                bs=learn.dls.train.bs, lr=learn.base_lrs, wd=learn.wds, one_cycle={k: getattr(v, '__name__', v) for k, v in {**learn.one_cycle, **cycle}.items()}, moms=moms, seed=a.seed,
                 budget_s=None if a.epochs else a.budget, epochs_asked=a.epochs, train_seconds=round(used, 1),
                 epochs=round(n_items/len(x), 2), images_per_second=round(n_items/used), test_acc=round(test_acc, 4),
                 tta_acc=round(tta_acc, 4), tta_copies=1 + len(augs), tta_seconds=round(t3 - t2, 1),

@@ -20,8 +20,8 @@ from .rnn import CharSeqStatefulLSTM, ResetState, seq_loss
 from .core import default_device, cpu_info, _best_time
 
 # %% auto #0
-__all__ = ['AWD_DROPOUTS', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'ScanLSTM', 'AWDCharLSTM', 'RNNRegularizer',
-           'lstm_choice', 'choose_lstm_step', 'charlm_learner']
+__all__ = ['AWD_DROPOUTS', 'CHARLM_RECIPES', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'ScanLSTM', 'AWDCharLSTM',
+           'RNNRegularizer', 'lstm_choice', 'choose_lstm_step', 'charlm_learner']
 
 # %% ../nbs/13_awd_lstm.ipynb #576e4994
 class RNNDropout(nn.Module):
@@ -263,47 +263,66 @@ def choose_lstm_step(
     return dict(out, lstm_impl=best.split()[0], mixed_precision='bf16' if best == 'nn bf16' else None,
                 reason=f"{best}: at least {wins[best]}x faster than nn.LSTM in float32 in each of {rounds} rounds")
 
+# %% ../nbs/13_awd_lstm.ipynb #28f5fada
+CHARLM_RECIPES = {   # every number of `charlm_learner`'s two recipes: its defaults, `bench/charlm.py`'s and these pages'
+    'awd': dict(
+        bs=128,                    # streams per batch
+        bptt=64,                   # mean sequence length (characters)
+        lr=1e-2,                   # AdamW's peak learning rate
+        wd=0.02,                   # decoupled weight decay (what the recipe was measured with)
+        one_cycle=dict(pct_start=0.1, div=10., final_div=100.),   # the lr's one cycle: 10% warm-up, down to lr/1000
+    ),
+    'lesson': dict(
+        bs=64,                     # the lesson's streams per batch
+        bptt=16,                   # about twice the lesson's 8
+        lr=3e-3,                   # the previous recipe's
+        wd=0.02,
+        dropout=0.3,               # between the layers and on the output
+        one_cycle=dict(pct_start=0.1, div=10., final_div=100.),
+    ),
+}
+
 # %% ../nbs/13_awd_lstm.ipynb #fcc76ca5
 def charlm_learner(
     vocab:Vocab, # the characters
-    trn:str, # training text
-    val:str, # validation text
+    train:str, # training text
+    valid:str, # validation text
     recipe:str='awd', # 'awd' (`AWDCharLSTM` + `RNNRegularizer`) or 'lesson' (`CharSeqStatefulLSTM`, dropout 0.3, the previous recipe)
     budget:float|None=900., # seconds of training for a `TimeBudget`; None: no schedule (`fit_one_cycle` by epochs)
-    bs:int|None=None, # streams per batch; None: 128 for awd, 64 (the lesson's) for lesson
-    bptt:int|None=None, # mean sequence length; None: 64 for awd, 16 for lesson
-    lr:float|None=None, # AdamW's peak learning rate; None: 1e-2 for awd, 3e-3 (the previous recipe's) for lesson
-    wd:float=0.02, # decoupled weight decay (0.02: what the recipe was measured with, 0.01 of its own and AdamW's 0.01)
+    bs:int|None=None, # streams per batch; None: the recipe's (`CHARLM_RECIPES`: 128 for awd, 64 for lesson)
+    bptt:int|None=None, # mean sequence length; None: the recipe's (64 for awd, 16 for lesson)
+    lr:float|None=None, # AdamW's peak learning rate; None: the recipe's (1e-2 for awd, 3e-3 for lesson)
+    wd:float|None=None, # decoupled weight decay; None: the recipe's (0.02: what it was measured with, 0.01 of its own and AdamW's 0.01)
     n_hidden:int=512, # hidden size of each of the 2 layers
     ar:float=1., # `RNNRegularizer`'s alpha (awd)
     tar:float=1., # `RNNRegularizer`'s beta (awd)
-    dropout:float=0.3, # the lesson recipe's dropout between the layers and on the output
+    dropout:float|None=None, # the lesson recipe's dropout between the layers and on the output; None: the recipe's 0.3
     moms:tuple|None=None, # cycle Adam's beta1 against the lr over the budget, e.g. (0.95, 0.85, 0.95)
+    items_per_s:float|None=None, # with `budget`: a budget of work, items trained / `items_per_s` (`TimeBudget`)
     mixed_precision:str|None='auto', # 'auto': bf16 on CUDA; on a CPU what `choose_lstm_step` finds fastest; 'bf16'; None: float32
     seed:int=0, # seeds the model and the batches' lengths
     cbs:list|None=None, # more callbacks
     learner_cls:type=Learner, # the class built: `Learner`, or a subclass (`text_learner` builds a `CharLMLearner`)
     **kwargs # the dropouts of `AWDCharLSTM` (default `AWD_DROPOUTS`), and `Learner`'s (device, progress, ...)
 ) -> Learner: # the learner, ready to `fit_budget` or `fit_one_cycle`
-    "A `Learner` for the lesson's 2-layer character LSTM on `trn`, validated on `val`, with the AWD or the lesson recipe."
+    "A `Learner` for the lesson's 2-layer character LSTM on `train`, validated on `valid`, with the AWD or the lesson recipe."
     if recipe not in ('awd', 'lesson'): raise ValueError(f"recipe={recipe!r}: use 'awd' or 'lesson'")
     ps = {k: kwargs.pop(k) for k in AWD_DROPOUTS if k in kwargs}
     if recipe == 'lesson' and ps: raise ValueError(f"{sorted(ps)} are AWDCharLSTM's dropouts; the lesson recipe takes `dropout`")
     ps = {**AWD_DROPOUTS, **ps}
-    awd = recipe == 'awd'
-    if lr is None: lr = 1e-2 if awd else 3e-3
-    if bs is None: bs = 128 if awd else 64
-    if bptt is None: bptt = 64 if awd else 16
+    r = CHARLM_RECIPES[recipe]
+    bs, bptt, lr, wd = (r[k] if v is None else v for k, v in dict(bs=bs, bptt=bptt, lr=lr, wd=wd).items())
+    if dropout is None: dropout = r.get('dropout', 0.3)
     if not (lr > 0 and bs >= 1 and bptt >= 1): raise ValueError(f"charlm_learner needs lr > 0, bs >= 1 and bptt >= 1; got lr={lr}, bs={bs}, bptt={bptt}")
     dev = torch.device(kwargs.get('device') or default_device())
     choice = lstm_choice(mixed_precision, dev, n_hidden, bs, bptt, scan=recipe == 'awd')
     mixed_precision = choice['mixed_precision']
     torch.manual_seed(seed)
-    dls = lm_dls(vocab.encode(trn), vocab.encode(val), bs=bs, bptt=bptt, seed=seed)
+    dls = lm_dls(vocab.encode(train), vocab.encode(valid), bs=bs, bptt=bptt, seed=seed)
     if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, lstm_impl=choice['lstm_impl'], **ps), [RNNRegularizer(ar, tar)]
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
-    cycle = dict(pct_start=0.1, div=10., final_div=100., moms=moms)   # the recipe's one cycle: 10% warm-up, down to lr/1000
-    sched = [TimeBudget(budget), OneCycle(**cycle)] if budget else []
+    cycle = dict(r['one_cycle'], moms=moms)
+    sched = [TimeBudget(budget, items_per_s), OneCycle(**cycle)] if budget else []
     learn = learner_cls(model, dls, seq_loss, torch.optim.AdamW, lr=lr, wd=wd, grad_clip=1.0,
                 cbs=[ResetState()] + reg + sched + list(cbs or []), mixed_precision=mixed_precision, one_cycle=cycle, **kwargs)
     learn.lstm_choice = choice                          # what trains how, and why (the benchmarks print it)

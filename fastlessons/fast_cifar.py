@@ -18,9 +18,9 @@ from .optim import Lookahead, newton_schulz, MuonSGD, bias_groups, muon_groups  
 from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 
 # %% auto #0
-__all__ = ['AIR_SCHEDULES', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup', 'FastNet', 'ProgressiveResize',
-           'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet', 'AlternatingFlip', 'air_precision',
-           'air_cifar_learner', 'muon_cifar_learner']
+__all__ = ['FAST_RECIPE', 'AIR_SCHEDULES', 'AIR_RECIPE', 'MUON_RECIPE', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup',
+           'FastNet', 'ProgressiveResize', 'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet',
+           'AlternatingFlip', 'air_precision', 'air_cifar_learner', 'muon_cifar_learner']
 
 # %% ../nbs/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -124,6 +124,22 @@ class ProgressiveResize(Callback):
             xb = F.interpolate(xb.float(), size=(size, size), mode=self.mode, antialias=self.mode in ('bilinear', 'bicubic'), align_corners=False)
         self.learn.batch = (xb, yb)
 
+# %% ../nbs/11_fast_cifar.ipynb #04e03833
+FAST_RECIPE = {   # every number of `fast_cifar_learner`: its defaults, the bench's and this page's
+    'budget': 720.,                    # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    'widths': (24, 32, 128, 128),      # see `FastNet`
+    'bs': 128,                         # batch size
+    'lr': 0.1,                         # peak learning rate
+    'wd': 5e-4,                        # L2 weight decay
+    'label_smoothing': 0.2,            # weight of the uniform distribution mixed into the targets of the cross-entropy
+    'pad': 2,                          # largest translation of the augmentation, in pixels
+    'pad_mode': 'reflect',             # how the shifted-in border is filled: 'reflect' (as measured for this recipe) or 'constant' (zeros)
+    'whiten': True,                    # set and freeze the first layer from 5,000 training images
+    'resize': ((24, 0.5),),            # `ProgressiveResize`'s schedule; None or () trains at full size throughout
+    'mom': 0.9,                        # Nesterov momentum
+    'one_cycle': dict(pct_start=0.2, div=10., final_div=10.),   # the lr's one cycle (`OneCycle`): 20% warm-up, down to lr/100
+}
+
 # %% ../nbs/11_fast_cifar.ipynb #e253f702
 def _check_images(x, y, x_valid, who='fast_cifar_learner'):
     if x.dtype != torch.uint8: raise TypeError(f"{who} expects uint8 pixels (as `load_image_folder` gives), got {x.dtype}")
@@ -136,16 +152,16 @@ def fast_cifar_learner(
     y:Tensor, # their labels, class indices
     x_valid:Tensor, # validation (test) images, uint8
     y_valid:Tensor, # their labels
-    budget:float|None=720., # seconds of training for a `TimeBudget` schedule; None: train by epochs
-    widths:tuple[int, ...]=(24, 32, 128, 128), # see `FastNet`
-    bs:int=128, # batch size
-    lr:float=0.1, # peak learning rate
-    wd:float=5e-4, # L2 weight decay
-    label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets of the cross-entropy
-    pad:int=2, # largest translation of the augmentation, in pixels
-    pad_mode:str='reflect', # how the shifted-in border is filled: 'reflect' (as measured for this recipe) or 'constant' (zeros)
-    whiten:bool=True, # set and freeze the first layer from 5,000 training images
-    resize=((24, 0.5),), # `ProgressiveResize`'s schedule; None or () trains at full size throughout
+    budget:float|None=FAST_RECIPE['budget'], # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    widths:tuple[int, ...]=FAST_RECIPE['widths'], # see `FastNet`
+    bs:int=FAST_RECIPE['bs'], # batch size
+    lr:float=FAST_RECIPE['lr'], # peak learning rate
+    wd:float=FAST_RECIPE['wd'], # L2 weight decay
+    label_smoothing:float=FAST_RECIPE['label_smoothing'], # weight of the uniform distribution mixed into the targets of the cross-entropy
+    pad:int=FAST_RECIPE['pad'], # largest translation of the augmentation, in pixels
+    pad_mode:str=FAST_RECIPE['pad_mode'], # how the shifted-in border is filled: 'reflect' (as measured for this recipe) or 'constant' (zeros)
+    whiten:bool=FAST_RECIPE['whiten'], # set and freeze the first layer from 5,000 training images
+    resize=FAST_RECIPE['resize'], # `ProgressiveResize`'s schedule; None or () trains at full size throughout
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
 ) -> Learner: # the learner, ready to fit
@@ -154,10 +170,10 @@ def fast_cifar_learner(
     set_seed(seed)
     extra_cbs = list(kwargs.pop('cbs', None) or [])
     model = FastNet(channel_stats(x), widths, n_out=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None)
-    cbs = [Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) + ([TimeBudget(budget), OneCycle(pct_start=0.2, div=10., final_div=10.)] if budget else [])
+    cbs = [Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode))] + ([ProgressiveResize(resize)] if resize else []) + ([TimeBudget(budget), OneCycle(**FAST_RECIPE['one_cycle'])] if budget else [])
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
-                   partial(torch.optim.SGD, momentum=0.9, nesterov=True), lr=lr, wd=wd, wd_type='l2', metrics=accuracy,
-                   channels_last=True, cbs=cbs + extra_cbs, **kwargs)
+                   partial(torch.optim.SGD, momentum=FAST_RECIPE['mom'], nesterov=True), lr=lr, wd=wd, wd_type='l2', metrics=accuracy,
+                   channels_last=True, cbs=cbs + extra_cbs, one_cycle=FAST_RECIPE['one_cycle'], **kwargs)
 
 # %% ../nbs/11_fast_cifar.ipynb #97749695
 class FrozenScaleBN(nn.BatchNorm2d):
@@ -255,6 +271,26 @@ def air_precision(
     "`choose_precision` for a convnet: the op timed is the convolution (its main op; a small matmul's timing is noisier)."
     return choose_precision(mixed_precision, device, lambda: {'conv': probe(reps=3).get('conv_bf16_speedup', 0.)}, flags=flags)
 
+# %% ../nbs/11_fast_cifar.ipynb #0c2c05fc
+AIR_RECIPE = {   # every number of `air_cifar_learner`: its defaults, the bench's and this page's
+    'budget': 600.,                    # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    'widths': (24, 64, 192, 192),      # see `AirNet` (airbench: 64, 256, 256)
+    'bs': 512,                         # batch size (airbench: 1024)
+    'lr': 0.75,                        # peak learning rate of the weights, for the mean loss (airbench's 11.5 per 1024 images, at bs 512)
+    'mom': 0.85,                       # Nesterov momentum
+    'wd': 1.33e-3,                     # L2 weight decay of the weights (airbench's 0.0153 per 1024 images)
+    'bias_lr_mult': 64.,               # the BatchNorm shifts train at `lr*bias_lr_mult` with `wd/bias_lr_mult`
+    'label_smoothing': 0.2,            # weight of the uniform distribution mixed into the targets
+    'pad': 2,                          # largest translation of the augmentation, in pixels
+    'pad_mode': 'reflect',             # how the shifted-in border is filled
+    'schedule': 'cos',                 # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
+    'flip': 'random',                  # 'random': each image by a coin at each epoch (`pad_crop_flip`); 'alternate': `AlternatingFlip`
+    'lookahead': True,                 # add a `Lookahead` callback
+    'frozen_scale': True,              # `FrozenScaleBN`s (False: ordinary BatchNorms)
+    'whiten': True,                    # set and freeze the first layer from 5,000 training images (False: train it)
+    'resize': ((24, 0.5),),            # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
+}
+
 # %% ../nbs/11_fast_cifar.ipynb #420e83f2
 def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mode, flip, resize, budget, schedule, lookahead,
                mixed_precision, kwargs, who, **net_kw):
@@ -276,22 +312,22 @@ def air_cifar_learner(
     y:Tensor, # their labels, class indices
     x_valid:Tensor, # validation (test) images, uint8
     y_valid:Tensor, # their labels
-    budget:float|None=600., # seconds of training for a `TimeBudget` schedule; None: train by epochs
-    widths:tuple[int, ...]=(24, 64, 192, 192), # see `AirNet` (airbench: 64, 256, 256)
-    bs:int=512, # batch size (airbench: 1024)
-    lr:float=0.75, # peak learning rate of the weights, for the mean loss (airbench's 11.5 per 1024 images, at bs 512)
-    mom:float=0.85, # Nesterov momentum
-    wd:float=1.33e-3, # L2 weight decay of the weights (airbench's 0.0153 per 1024 images)
-    bias_lr_mult:float=64., # the BatchNorm shifts train at `lr*bias_lr_mult` with `wd/bias_lr_mult`
-    label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets
-    pad:int=2, # largest translation of the augmentation, in pixels
-    pad_mode:str='reflect', # how the shifted-in border is filled
-    schedule:str='cos', # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
-    flip:str='random', # 'random': each image by a coin at each epoch (`pad_crop_flip`); 'alternate': `AlternatingFlip`
-    lookahead:bool=True, # add a `Lookahead` callback
-    frozen_scale:bool=True, # `FrozenScaleBN`s (False: ordinary BatchNorms)
-    whiten:bool=True, # set and freeze the first layer from 5,000 training images (False: train it)
-    resize=((24, 0.5),), # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
+    budget:float|None=AIR_RECIPE['budget'], # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    widths:tuple[int, ...]=AIR_RECIPE['widths'], # see `AirNet` (airbench: 64, 256, 256)
+    bs:int=AIR_RECIPE['bs'], # batch size (airbench: 1024)
+    lr:float=AIR_RECIPE['lr'], # peak learning rate of the weights, for the mean loss (airbench's 11.5 per 1024 images, at bs 512)
+    mom:float=AIR_RECIPE['mom'], # Nesterov momentum
+    wd:float=AIR_RECIPE['wd'], # L2 weight decay of the weights (airbench's 0.0153 per 1024 images)
+    bias_lr_mult:float=AIR_RECIPE['bias_lr_mult'], # the BatchNorm shifts train at `lr*bias_lr_mult` with `wd/bias_lr_mult`
+    label_smoothing:float=AIR_RECIPE['label_smoothing'], # weight of the uniform distribution mixed into the targets
+    pad:int=AIR_RECIPE['pad'], # largest translation of the augmentation, in pixels
+    pad_mode:str=AIR_RECIPE['pad_mode'], # how the shifted-in border is filled
+    schedule:str=AIR_RECIPE['schedule'], # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
+    flip:str=AIR_RECIPE['flip'], # 'random': each image by a coin at each epoch (`pad_crop_flip`); 'alternate': `AlternatingFlip`
+    lookahead:bool=AIR_RECIPE['lookahead'], # add a `Lookahead` callback
+    frozen_scale:bool=AIR_RECIPE['frozen_scale'], # `FrozenScaleBN`s (False: ordinary BatchNorms)
+    whiten:bool=AIR_RECIPE['whiten'], # set and freeze the first layer from 5,000 training images (False: train it)
+    resize=AIR_RECIPE['resize'], # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
     mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures the convolution 1.2x faster (and on CUDA); None: float32
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
@@ -302,7 +338,28 @@ def air_cifar_learner(
                                             lookahead=lookahead, mixed_precision=mixed_precision, kwargs=kwargs, who='air_cifar_learner')
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
-                   groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, **kwargs)
+                   groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, one_cycle=AIR_SCHEDULES[schedule], **kwargs)
+
+# %% ../nbs/11_fast_cifar.ipynb #5fd86302
+MUON_RECIPE = {   # every number of `muon_cifar_learner`: its defaults, the bench's and this page's
+    'budget': 600.,                    # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    'widths': (24, 64, 192, 192),      # see `AirNet` (airbench: 64, 256, 256)
+    'bs': 1000,                        # batch size (airbench94_muon: 2,000, which runs slower per image on the CPU measured here)
+    'lr': None,                        # peak length of the filter banks' orthogonalised steps; None: airbench's 0.24 at batch 2,000 times sqrt(bs/2000)
+    'bias_lr': 0.053,                  # peak lr of the BatchNorm shifts, per image (airbench's, for a summed loss): `bias_lr*bs` for the mean loss
+    'head_lr': 0.67,                   # the same for the linear head
+    'mom': 0.85,                       # Nesterov momentum of the shifts and the head
+    'ortho_mom': 0.6,                  # Nesterov momentum of the filter banks
+    'wd': 2e-6,                        # L2 weight decay of the shifts and the head: each step decays them by `wd*bs` at their peak lr
+    'label_smoothing': 0.2,            # weight of the uniform distribution mixed into the targets
+    'pad': 2,                          # largest translation of the augmentation, in pixels
+    'pad_mode': 'reflect',             # how the shifted-in border is filled
+    'schedule': 'linear',              # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
+    'flip': 'alternate',               # 'alternate': `AlternatingFlip`; 'random': a coin per image and epoch
+    'lookahead': False,                # add a `Lookahead` callback (airbench94_muon has none)
+    'whiten': True,                    # set and freeze the first layer from 5,000 training images (False: train it)
+    'resize': ((24, 0.5),),            # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
+}
 
 # %% ../nbs/11_fast_cifar.ipynb #a7ed4d85
 def muon_cifar_learner(
@@ -310,23 +367,23 @@ def muon_cifar_learner(
     y:Tensor, # their labels, class indices
     x_valid:Tensor, # validation (test) images, uint8
     y_valid:Tensor, # their labels
-    budget:float|None=600., # seconds of training for a `TimeBudget` schedule; None: train by epochs
-    widths:tuple[int, ...]=(24, 64, 192, 192), # see `AirNet` (airbench: 64, 256, 256)
-    bs:int=1000, # batch size (airbench94_muon: 2,000, which runs slower per image on the CPU measured here)
-    lr:float|None=None, # peak length of the filter banks' orthogonalised steps; None: airbench's 0.24 at batch 2,000 times sqrt(bs/2000)
-    bias_lr:float=0.053, # peak lr of the BatchNorm shifts, per image (airbench's, for a summed loss): `bias_lr*bs` for the mean loss
-    head_lr:float=0.67, # the same for the linear head
-    mom:float=0.85, # Nesterov momentum of the shifts and the head
-    ortho_mom:float=0.6, # Nesterov momentum of the filter banks
-    wd:float=2e-6, # L2 weight decay of the shifts and the head: each step decays them by `wd*bs` at their peak lr
-    label_smoothing:float=0.2, # weight of the uniform distribution mixed into the targets
-    pad:int=2, # largest translation of the augmentation, in pixels
-    pad_mode:str='reflect', # how the shifted-in border is filled
-    schedule:str='linear', # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
-    flip:str='alternate', # 'alternate': `AlternatingFlip`; 'random': a coin per image and epoch
-    lookahead:bool=False, # add a `Lookahead` callback (airbench94_muon has none)
-    whiten:bool=True, # set and freeze the first layer from 5,000 training images (False: train it)
-    resize=((24, 0.5),), # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
+    budget:float|None=MUON_RECIPE['budget'], # seconds of training for a `TimeBudget` schedule; None: train by epochs
+    widths:tuple[int, ...]=MUON_RECIPE['widths'], # see `AirNet` (airbench: 64, 256, 256)
+    bs:int=MUON_RECIPE['bs'], # batch size (airbench94_muon: 2,000, which runs slower per image on the CPU measured here)
+    lr:float|None=MUON_RECIPE['lr'], # peak length of the filter banks' orthogonalised steps; None: airbench's 0.24 at batch 2,000 times sqrt(bs/2000)
+    bias_lr:float=MUON_RECIPE['bias_lr'], # peak lr of the BatchNorm shifts, per image (airbench's, for a summed loss): `bias_lr*bs` for the mean loss
+    head_lr:float=MUON_RECIPE['head_lr'], # the same for the linear head
+    mom:float=MUON_RECIPE['mom'], # Nesterov momentum of the shifts and the head
+    ortho_mom:float=MUON_RECIPE['ortho_mom'], # Nesterov momentum of the filter banks
+    wd:float=MUON_RECIPE['wd'], # L2 weight decay of the shifts and the head: each step decays them by `wd*bs` at their peak lr
+    label_smoothing:float=MUON_RECIPE['label_smoothing'], # weight of the uniform distribution mixed into the targets
+    pad:int=MUON_RECIPE['pad'], # largest translation of the augmentation, in pixels
+    pad_mode:str=MUON_RECIPE['pad_mode'], # how the shifted-in border is filled
+    schedule:str=MUON_RECIPE['schedule'], # the lr's cycle over the budget, a key of `AIR_SCHEDULES`
+    flip:str=MUON_RECIPE['flip'], # 'alternate': `AlternatingFlip`; 'random': a coin per image and epoch
+    lookahead:bool=MUON_RECIPE['lookahead'], # add a `Lookahead` callback (airbench94_muon has none)
+    whiten:bool=MUON_RECIPE['whiten'], # set and freeze the first layer from 5,000 training images (False: train it)
+    resize=MUON_RECIPE['resize'], # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
     mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures the convolution 1.2x faster (and on CUDA); None: float32
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
@@ -341,4 +398,4 @@ def muon_cifar_learner(
     lrs = [bias_lr*bs, head_lr*bs, lr]
     return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
                    partial(MuonSGD, momentum=mom, ortho_momentum=ortho_mom), lr=lrs, wd=[wd*bs/lrs[0], wd*bs/lrs[1], 0.], wd_type='l2',
-                   groups=muon_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, **kwargs)
+                   groups=muon_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, one_cycle=AIR_SCHEDULES[schedule], **kwargs)

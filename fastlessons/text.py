@@ -101,8 +101,8 @@ def seq_data(
 
 # %% ../nbs/06_text.ipynb #bf018528
 def char_dls(
-    trn_idx:np.ndarray, # the encoded training text
-    val_idx:np.ndarray, # the encoded validation text
+    train_idx:np.ndarray, # the encoded training text
+    valid_idx:np.ndarray, # the encoded validation text
     cs:int, # characters per window or sequence
     kind:str='window', # 'window': predict the next character; 'seq': predict the next character at every position
     stride:int=1, # distance between window starts (`kind='window'` only; the lesson's Char3Model used 3)
@@ -113,7 +113,7 @@ def char_dls(
     if kind == 'window': f = lambda i: window_data(i, cs, stride)
     elif kind == 'seq': f = lambda i: seq_data(i, cs)
     else: raise ValueError(f"char_dls: kind={kind!r} is not a kind of data; use 'window' (next character) or 'seq' (every position)")
-    (x, y), (xv, yv) = f(trn_idx), f(val_idx)
+    (x, y), (xv, yv) = f(train_idx), f(valid_idx)
     return DataLoaders(TensorLoader(x, y, bs, shuffle=True, seed=seed), TensorLoader(xv, yv, bs))
 
 # %% ../nbs/06_text.ipynb #4d29f533
@@ -177,12 +177,12 @@ def shard(self:LMLoader,
 
 # %% ../nbs/06_text.ipynb #98885aeb
 def lm_dls(
-    trn_idx:np.ndarray, # the encoded training text
-    val_idx:np.ndarray, # the encoded validation text
+    train_idx:np.ndarray, # the encoded training text
+    valid_idx:np.ndarray, # the encoded validation text
     bs:int=64, # number of streams
     bptt:int=70, # mean sequence length
     seed:int=0, # seed of the training lengths
     parts:int=1, # serve each training epoch as `parts` shorter ones (validation is always whole)
 ) -> DataLoaders:
     "Language-model loaders: random bptt for training, fixed bptt for validation."
-    return DataLoaders(LMLoader(trn_idx, bs, bptt, seed=seed, parts=parts), LMLoader(val_idx, bs, bptt, random_bptt=False))
+    return DataLoaders(LMLoader(train_idx, bs, bptt, seed=seed, parts=parts), LMLoader(valid_idx, bs, bptt, random_bptt=False))
