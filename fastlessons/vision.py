@@ -285,7 +285,7 @@ class Augment(Callback):
     ): self.tfm = tfm
     def before_batch(self):
         if not self.learn.training: return
-        xb, yb = self.learn._to(self.learn.batch)
+        xb, yb = self.learn.batch                     # already on the model's device: the loop moves each batch once
         self.learn.batch = (self.tfm(xb), yb)
 
 # %% ../nbs/08_vision.ipynb #4c85d549
