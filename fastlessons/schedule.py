@@ -54,11 +54,14 @@ class ParamScheduler(Callback):
         mom_sched:Callable[[float], float]|None=None, # `pct_train` -> momentum (SGD's, or Adam's beta1); None leaves it alone
     ): self.sched, self.mom_sched = sched, mom_sched
     def before_fit(self): self.saved = [(pg.get('momentum'), pg.get('betas')) for pg in self.learn.opt.param_groups]
+    def pos(self) -> float:
+        "Where the schedules are read: the loop's `pct_train`."
+        return self.learn.pct_train
     def before_batch(self):
         if not self.learn.training: return
-        f = self.sched(self.learn.pct_train)
-        set_lrs(self.learn.opt, [base*f for base in self.learn.base_lrs])
-        if self.mom_sched is not None: set_moms(self.learn.opt, self.mom_sched(self.learn.pct_train))
+        pos = self.pos()
+        set_lrs(self.learn.opt, [base*self.sched(pos) for base in self.learn.base_lrs])
+        if self.mom_sched is not None: set_moms(self.learn.opt, self.mom_sched(pos))
     def after_fit(self):
         set_lrs(self.learn.opt, self.learn.base_lrs)
         for pg, (m, b) in zip(self.learn.opt.param_groups, self.saved):
@@ -166,6 +169,14 @@ class OneCycle(ParamScheduler):
         self.pct_start, self.div, self.final_div, self.moms, self.anneal = pct_start, div, final_div, moms, anneal
         super().__init__(one_cycle_sched(pct_start, div, final_div, anneal),
                          one_cycle_moms(pct_start, moms) if moms is not None else None)
+    def pos(self) -> float:
+        "`pct_train`; by epochs, with no stopper's progress, placed as `OneCycleLR` places its steps (warm-up ends at step `pct_start*T - 1`, the cycle at `T - 1`)."
+        l = self.learn
+        T = (l.n_epochs or 0)*(l.n_iter or 0)
+        if T < 2 or any(isinstance(c, Stopper) and c.progress() is not None for c in l.cbs): return l.pct_train
+        it, up = l.pct_train*T, self.pct_start*T - 1
+        if it <= up and up > 0: return self.pct_start*it/up
+        return self.pct_start + (1 - self.pct_start)*max(it - up, 0)/max(T - 1 - up, 1)
 
 # %% ../nbs/01d_schedule.ipynb #0a37c88c
 class LRFinder(Callback):
