@@ -33,3 +33,12 @@ def freeze(self:Learner):
 def unfreeze(self:Learner):
     "Train every layer group."
     return self.freeze_to(0)
+
+# %% ../nbs/02b_freezing.ipynb #e48d5528
+@patch
+def bn_freeze(self:Learner,
+    on:bool=True, # True: every BatchNorm layer keeps its running statistics, frozen group or not; False: only the frozen groups'
+):
+    "Keep the running statistics of every BatchNorm layer while training (fast.ai 0.7's `bn_freeze`), even after `unfreeze`."
+    self.bn_frozen = on
+    return self

@@ -115,7 +115,7 @@ class Learner:
         grad_clip:float|None=None, # clip the gradients' total norm to this
         mixed_precision:str|None=None, # None, 'bf16' (CPU or CUDA) or 'fp16' (CUDA)
         channels_last:bool=False, # channels-last memory format for 4-d inputs (faster convolutions)
-        train_bn:bool=True, # whether frozen groups' BatchNorm layers still update (False keeps them frozen)
+        train_bn:bool=False, # whether frozen groups' BatchNorm layers update their statistics (False, the lesson's: they keep them)
         progress:bool=True, # progress bar and per-epoch table
         path:Path|str='models', # where `save` and `load` look
         one_cycle:dict|None=None, # the recipe's `OneCycle` arguments (pct_start, div, ...): this learner's defaults for `fit_one_cycle` and `fit_budget`
@@ -133,6 +133,7 @@ class Learner:
         self.groups = listify(g) or [model]
         self.set_hypers(lr=lr, wd=wd)
         self.opt, self.n_frozen, self.cbs, self.error, self.rank, self.world_size = None, 0, [], None, 0, 1
+        self.bn_frozen = False                          # `bn_freeze(True)`: every BatchNorm keeps its statistics
         self.clock = time.perf_counter                  # the run's one clock (a test sets a fake one)
         self._reset_run(None)
         self.scaler = torch.amp.GradScaler('cuda') if mixed_precision == 'fp16' else None
@@ -314,7 +315,7 @@ def _all_batches(self:Learner):
 @patch
 def _do_train(self:Learner):
     self.model.train(); self.training = True
-    if not self.train_bn: self._freeze_bn()
+    if not self.train_bn or self.bn_frozen: self._freeze_bn()
     self.dl = self.dls.train
     self._train_s0, self._t0 = self.train_seconds, self.clock()
     self._with_events(self._all_batches, 'train', CancelTrainException)
@@ -334,7 +335,7 @@ def _do_epoch(self:Learner):
 # %% ../nbs/02_learner.ipynb #81591077
 @patch
 def _freeze_bn(self:Learner):
-    for g in self.groups[:self.n_frozen]:
+    for g in self.groups if self.bn_frozen else self.groups[:self.n_frozen]:
         for m in g.modules():
             if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
 
