@@ -163,6 +163,7 @@ class AWDCharLSTM(StatefulModel):
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
     ) -> tuple:                                        # one (h, c) per layer, each (1, bs, n_hidden)
+        "A zero state for `bs` streams: an `(h, c)` pair per layer."
         z = lambda: torch.zeros(1, bs, self.n_hidden, device=device)
         return tuple((z(), z()) for _ in range(self.nl))
     @staticmethod

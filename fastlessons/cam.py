@@ -33,7 +33,9 @@ class SaveFeatures:
         out:Tensor, # its output: the activations kept
     ):
         self.features = out.detach() if self.detach else out
-    def remove(self): self.hook.remove()
+    def remove(self):
+        "Unregister the forward hook (leaving the `with` block does it too)."
+        self.hook.remove()
     def __enter__(self): return self
     def __exit__(self, *exc): self.remove()
 
@@ -50,7 +52,9 @@ class SaveGrads:
         grad_in:tuple, # gradients with respect to its inputs
         grad_out:tuple, # gradients with respect to its output: the first is kept
     ): self.grads = grad_out[0].detach()
-    def remove(self): self.hook.remove()
+    def remove(self):
+        "Unregister the backward hook (leaving the `with` block does it too)."
+        self.hook.remove()
     def __enter__(self): return self
     def __exit__(self, *exc): self.remove()
 

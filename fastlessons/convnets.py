@@ -185,6 +185,7 @@ class Resnet(nn.Module):
     def body(self,
         x:Tensor, # images or activations, (bs, c, h, w)
     ) -> Tensor:
+        "Everything before the pooling and the linear layer: the feature maps, `(bs, layers[-1], h', w')`."
         x = self.conv1(x)
         for l, l2, l3 in zip(self.layers, self.layers2, self.layers3): x = l3(l2(l(x)))
         return x                                        # (bs, layers[-1], h', w')

@@ -95,6 +95,7 @@ class MuonSGD(torch.optim.Optimizer):
     def step(self,
         closure=None, # a function that re-evaluates the model and returns the loss (as `torch.optim` optimizers take)
     ):
+        "One step of every parameter: Nesterov SGD, or, for a filter bank, its orthogonalised Nesterov momentum."
         loss = None
         if closure is not None:
             with torch.enable_grad(): loss = closure()

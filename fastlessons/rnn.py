@@ -248,7 +248,9 @@ def identity_init_(
 # %% ../nbs/07_rnn.ipynb #4b8b206a
 class StatefulModel(nn.Module):
     "Base of the stateful models: `self.h` is kept between calls, detached, and reset when the batch size changes."
-    def reset(self): self.h = None
+    def reset(self):
+        "Forget the hidden state: the next call starts from `init_hidden`'s zeros."
+        self.h = None
     def _state(self, bs:int, device) -> Tensor:
         h = getattr(self, 'h', None)
         if h is None or self._bs(h) != bs: h = self.init_hidden(bs, device)
@@ -288,7 +290,9 @@ class CharSeqStatefulRnn(StatefulModel):
     def init_hidden(self,
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
-    ) -> Tensor: return torch.zeros(1, bs, self.n_hidden, device=device)
+    ) -> Tensor:
+        "The zero state of `nn.RNN` for `bs` streams: `(1, bs, n_hidden)`."
+        return torch.zeros(1, bs, self.n_hidden, device=device)
     def forward(self,
         x:Tensor, # (bs, sl)
     ) -> Tensor:
@@ -312,7 +316,9 @@ class CharSeqStatefulRnn2(StatefulModel):
     def init_hidden(self,
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
-    ) -> Tensor: return torch.zeros(bs, self.n_hidden, device=device)
+    ) -> Tensor:
+        "The zero state of the cell for `bs` streams: `(bs, n_hidden)`, with no layer axis."
+        return torch.zeros(bs, self.n_hidden, device=device)
     def forward(self,
         x:Tensor, # (bs, sl)
     ) -> Tensor:
@@ -366,7 +372,9 @@ class CharSeqStatefulGRU(StatefulModel):
     def init_hidden(self,
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
-    ) -> Tensor: return torch.zeros(self.nl, bs, self.n_hidden, device=device)
+    ) -> Tensor:
+        "The zero state of `nn.GRU` for `bs` streams: `(nl, bs, n_hidden)`."
+        return torch.zeros(self.nl, bs, self.n_hidden, device=device)
     def forward(self,
         x:Tensor, # (bs, sl)
     ) -> Tensor:
@@ -395,6 +403,7 @@ class CharSeqStatefulLSTM(StatefulModel):
         bs:int, # batch size (number of streams)
         device=None, # where the state lives
     ) -> tuple[Tensor, Tensor]:                         # (h, c), each (nl, bs, n_hidden)
+        "The zero state of `nn.LSTM` for `bs` streams: the pair `(h, c)`, each `(nl, bs, n_hidden)`."
         return (torch.zeros(self.nl, bs, self.n_hidden, device=device), torch.zeros(self.nl, bs, self.n_hidden, device=device))
     def forward(self,
         x:Tensor, # (bs, sl)

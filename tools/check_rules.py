@@ -15,11 +15,17 @@
    `learn.freeze()` from `freezing`) imports that module, directly or through the modules it imports. `nbdev_test`
    runs several notebooks in one process, so a missing import passes whenever an earlier notebook made it, and fails
    when the notebook runs alone or in another order.
+7. Every public method that needs a docs entry (rule 3) has a docstring of its own, or inherits one from a class of
+   the package. Without one, the entry shows what fastcore's `docstring` finds instead: torch's words for the method
+   it overrides (`Optimizer.step`'s), or, when nothing defines it above, the `__call__` of a bound method, "Call self
+   as a function.".
+8. A notebook cell shows only its last `show_doc(...)`: an entry that is not the last line of its cell is never
+   rendered, so each `show_doc` gets a cell of its own.
 Prints one line per problem and exits 1 if there is any.
 """
-import argparse, importlib, inspect, io, json, pkgutil, re, sys, tokenize
+import argparse, ast, importlib, inspect, io, json, pkgutil, re, sys, tokenize
 from pathlib import Path
-from fastcore.docments import docments
+from fastcore.docments import docments, docstring
 
 def params_missing(f) -> list[str]:
     "Parameters of `f` without a docments comment (self, cls, *args and **kwargs are exempt)."
@@ -42,6 +48,19 @@ PROTOCOL = {'forward', 'extra_repr', 'hook_fn'}      # called by PyTorch or by h
 def own_methods(cls, exempt=()) -> dict:
     "Public methods defined in the body of `cls` (not inherited, not properties), less the names in `exempt`."
     return {n: v for n, v in vars(cls).items() if not n.startswith('_') and inspect.isfunction(v) and n not in exempt}
+
+def borrowed_doc(cls, name:str, package:str) -> str|None:
+    "What the docs entry of `cls.name` shows when it has no docstring of its own nor one of the package's; None if fine."
+    f = vars(cls)[name]
+    if (f.__doc__ or '').strip(): return None
+    shown = (docstring(getattr(cls, name)) or '').strip()
+    for base in cls.__mro__[1:]:
+        a = vars(base).get(name)
+        if a is None or not (getattr(a, '__doc__', None) or '').strip(): continue
+        if inspect.cleandoc(a.__doc__) != shown: continue
+        if (getattr(base, '__module__', '') or '').split('.')[0] == package: return None   # the package's own words, inherited
+        return f"{base.__module__}.{base.__qualname__}.{name}'s docstring ({shown.splitlines()[0][:60]!r})"
+    return repr(shown.splitlines()[0][:60]) if shown else 'nothing'
 
 def notebook_of(mod) -> str:
     "The text of the notebook a module was exported from."
@@ -73,6 +92,23 @@ def joined_tests(nbs:Path) -> list[str]:
                 stmts.append(cur)
                 if len(stmts) > 1 and any(re.match(r'(test_\w+|assert)\b', st.strip()) for st in stmts):
                     out.append(f'{f.name}: one test call per line, not joined by ";": {line.strip()[:90]}')
+    return out
+
+def hidden_show_docs(nbs:Path) -> list[str]:
+    "Cells where a `show_doc(...)` is not the cell's last statement: Jupyter and nbdev show only the last (rule 8)."
+    out = []
+    for f in sorted(nbs.glob('*.ipynb')):
+        if f.name.startswith('_'): continue
+        for c in json.loads(f.read_text())['cells']:
+            src = ''.join(c['source'])
+            if c['cell_type'] != 'code' or 'show_doc(' not in src: continue
+            try: body = ast.parse(src).body
+            except SyntaxError: continue
+            calls = [st for st in body if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call)
+                     and getattr(st.value.func, 'id', None) == 'show_doc']
+            hidden = [ast.get_source_segment(src, st) for st in calls if st is not body[-1]]
+            if hidden: out.append(f"{f.name}: cell {c.get('id')} shows only its last statement, so {', '.join(hidden)} "
+                                  f"{'is' if len(hidden) == 1 else 'are'} never rendered: give each show_doc a cell of its own")
     return out
 
 _IMPORT = r'(?:^|\n)\s*(?:from\s+{p}\.(\w+)\s+import|import\s+{p}\.(\w+))'
@@ -135,6 +171,9 @@ def check(package:str='fastlessons') -> list[str]:
                 for mn, mf in own_methods(obj, events | PROTOCOL).items():
                     if not patched(mf) and f'show_doc({sym}.{mn})' not in nb.replace('\\"', '"'):
                         problems.append(f'{where}.{mn}: a public method with no docs entry: add `show_doc({sym}.{mn})` to its notebook')
+                    shown = borrowed_doc(obj, mn, package)
+                    if shown: problems.append(f'{where}.{mn}: no docstring of its own, so its docs entry reads {shown}: '
+                                              'give it a one-line docstring')
                 if not inspect.getdoc(obj): problems.append(f'{where}: no docstring')
             else: continue
             for w, f in fs.items():
@@ -150,7 +189,7 @@ def check(package:str='fastlessons') -> list[str]:
     fixtures = set(getattr(importlib.import_module(f'{package}.testing'), '__all__', [])) & star
     if fixtures: problems.append(f"the star import brings test fixtures: {sorted(fixtures)}")
     nbs = Path(pkg.__file__).parent.parent/'nbs'
-    if nbs.is_dir(): problems += joined_tests(nbs) + patch_imports(package, names, nbs)
+    if nbs.is_dir(): problems += joined_tests(nbs) + hidden_show_docs(nbs) + patch_imports(package, names, nbs)
     return problems
 
 if __name__ == '__main__':
