@@ -251,18 +251,21 @@ def _autocast(self:Learner):
     return torch.autocast(self.device.type, dtype=torch.bfloat16 if self.mixed_precision == 'bf16' else torch.float16)
 
 @patch
+def _layout(self:Learner, b):
+    "The batch's 4-d tensors in channels-last memory format when the learner asks for it (a no-op for those already in it)."
+    if not self.channels_last: return b
+    return tuple(x.contiguous(memory_format=torch.channels_last) if isinstance(x, Tensor) and x.ndim == 4 else x for x in b)
+
+@patch
 def _to(self:Learner, b):
-    b = to_device(b, self.device, non_blocking=self.device.type == 'cuda')
-    if self.channels_last:
-        b = tuple(x.contiguous(memory_format=torch.channels_last) if isinstance(x, Tensor) and x.ndim == 4 else x for x in b)
-    return b
+    return self._layout(to_device(b, self.device, non_blocking=self.device.type == 'cuda'))
 
 
 # %% ../nbs/02_learner.ipynb #0cf688fb
 @patch
 def _one_batch(self:Learner):
     self.loss_value = None
-    self.xb, self.yb = self.batch                  # on the device already (`_all_batches`), maybe changed by callbacks
+    self.xb, self.yb = self._layout(self.batch)    # on the device already (`_all_batches`); callbacks may have made new tensors
     try:
         with self._autocast(): self.pred = call_model(self.model, self.xb)
     except RuntimeError as e:                   # oneDNN has no bf16 kernel for some ops on some CPUs (nn.LSTM on AMD)
