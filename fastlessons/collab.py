@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_collab.ipynb #40e3ed4f
 from __future__ import annotations
-import time, warnings, numbers
+import warnings, numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,7 @@ from .loaders import DataLoaders, TensorLoader
 # %% auto #0
 __all__ = ['Ratings', 'load_ratings', 'synth_ratings', 'sigmoid_range', 'EmbeddingDot', 'EmbeddingDotBias', 'EmbeddingNet',
            'movie_bias', 'top_movies', 'ranked', 'movie_pca', 'pca_table', 'plot_movies', 'nearest_movies',
-           'MixedInputModel', 'movie_table', 'table_dls', 'emb_sizes', 'embed_features', 'compare_features']
+           'movie_table']
 
 # %% ../nbs/05_collab.ipynb #f38dcc17
 @dataclass
@@ -333,39 +333,6 @@ def nearest_movies(model:nn.Module, # a model with movie embeddings in `model.m`
     idx = cand[best.indices].numpy()
     return pd.DataFrame({'title': r.titles(idx), 'cosine': best.values.numpy().round(3)})
 
-# %% ../nbs/05_collab.ipynb #c241ffa7
-class MixedInputModel(nn.Module):
-    "Embeddings for categorical columns plus continuous columns, then linear layers with ReLU and dropout."
-    def __init__(self,
-        emb_szs:list[tuple[int,int]], # (number of categories, embedding size) per categorical column
-        n_cont:int, # number of continuous columns
-        emb_drop:float, # dropout on the concatenated embeddings
-        n_out:int, # outputs (1 for a regression; the lesson's `out_sz`)
-        szs:list[int], # hidden layer sizes
-        drops:list[float], # dropout after each hidden layer
-        y_range:tuple[float,float]|None=None, # squash the output into this range with a sigmoid
-        use_bn:bool=False, # batchnorm after each hidden layer
-    ):
-        super().__init__()
-        if len(szs) != len(drops): raise ValueError(f"{len(szs)} hidden sizes but {len(drops)} dropout values: give one per layer")
-        self.embs = nn.ModuleList([_emb(c, s, 0.05) for c, s in emb_szs])
-        self.emb_drop, self.n_cont, self.y_range = nn.Dropout(emb_drop), n_cont, y_range
-        self.bn_cont = nn.BatchNorm1d(n_cont) if n_cont else None
-        n_in, layers = sum(s for _, s in emb_szs) + n_cont, []
-        for sz, p in zip(szs, drops):
-            layers += [nn.Linear(n_in, sz), nn.ReLU()] + ([nn.BatchNorm1d(sz)] if use_bn else []) + [nn.Dropout(p)]
-            n_in = sz
-        self.layers, self.out = nn.Sequential(*layers), nn.Linear(n_in, n_out)
-    def forward(self, x_cat:Tensor, # category codes, (bs, n_categorical)
-                x_cont:Tensor, # continuous values, (bs, n_cont)
-               ) -> Tensor:
-        if x_cat.shape[1] != len(self.embs): raise ValueError(f"x_cat has {x_cat.shape[1]} columns but the model has {len(self.embs)} embeddings")
-        x = self.emb_drop(torch.cat([e(x_cat[:, i]) for i, e in enumerate(self.embs)], 1))   # (bs, sum of sizes)
-        if self.n_cont: x = torch.cat([x, self.bn_cont(x_cont)], 1)
-        x = self.out(self.layers(x))                                                      # (bs, n_out)
-        if self.y_range: x = sigmoid_range(x, *self.y_range)
-        return x.squeeze(1) if x.shape[1] == 1 else x
-
 # %% ../nbs/05_collab.ipynb #4f89ce11
 def movie_table(r:Ratings, # the ratings
                ) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -381,77 +348,3 @@ def movie_table(r:Ratings, # the ratings
     t['n_genres'] = genres.str.count(r'\|').add(1).reindex(t.movie).values.astype(float)
     t['rating'] = r.df.rating.values
     return t, ['user', 'movie', 'genre', 'decade'], ['year', 'n_genres']
-
-# %% ../nbs/05_collab.ipynb #5c478aa4
-def table_dls(t:pd.DataFrame, # the table of `movie_table`
-              cats:list[str], # categorical columns
-              conts:list[str], # continuous columns
-              r:Ratings, # the ratings (for the split)
-              bs:int=256, # training batch size
-              seed:int=0, # seed of the shuffling
-             ) -> DataLoaders:
-    "Loaders of `((x_cat, x_cont), rating)` on `r`'s split; continuous columns standardised on the training rows."
-    mu, sd = t[conts].iloc[r.train_idx].mean(), t[conts].iloc[r.train_idx].std().replace(0, 1)
-    xc = torch.tensor(t[cats].values, dtype=torch.long)
-    xn = torch.tensor(((t[conts] - mu)/sd).values, dtype=torch.float32)
-    y = torch.tensor(t.rating.values, dtype=torch.float32)
-    tr, va = torch.tensor(r.train_idx), torch.tensor(r.valid_idx)
-    return DataLoaders(TensorLoader((xc[tr], xn[tr]), y[tr], bs, shuffle=True, seed=seed), TensorLoader((xc[va], xn[va]), y[va], bs*4))
-
-# %% ../nbs/05_collab.ipynb #7a6d6bba
-def emb_sizes(t:pd.DataFrame, # the table
-              cats:list[str], # categorical columns
-              max_sz:int=50, # largest embedding
-             ) -> list[tuple[int,int]]:
-    "fast.ai 0.7's rule: `(n, min(max_sz, (n+1)//2))` per categorical column."
-    return [(int(t[c].max()) + 1, min(max_sz, (int(t[c].max()) + 2)//2)) for c in cats]
-
-# %% ../nbs/05_collab.ipynb #e291de29
-def embed_features(model:MixedInputModel, # a trained model (its `embs`)
-                   x_cat:np.ndarray, # category codes, `(n, n_categorical)`
-                   which:list[int]|None=None, # columns to replace by their embeddings (None: all)
-                  ) -> np.ndarray:
-    "Features from category codes: the columns in `which` become their embeddings; the others stay codes."
-    which = range(x_cat.shape[1]) if which is None else which
-    cols = []
-    for i in range(x_cat.shape[1]):
-        cols.append(to_np(model.embs[i].weight)[x_cat[:, i]] if i in which else x_cat[:, i:i+1].astype(np.float32))
-    return np.concatenate(cols, 1)
-
-# %% ../nbs/05_collab.ipynb #96fb8419
-def _sk_models(n_estimators:int, n_neighbors:int, n_jobs:int, seed:int) -> dict:
-    from sklearn.ensemble import RandomForestRegressor, HistGradientBoostingRegressor
-    from sklearn.neighbors import KNeighborsRegressor
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-    return {'random forest': lambda: RandomForestRegressor(n_estimators, min_samples_leaf=5, max_features=0.3, max_samples=0.5,
-                                                           n_jobs=n_jobs, random_state=seed),
-            'gradient boosting': lambda: HistGradientBoostingRegressor(max_iter=200, random_state=seed),
-            'k-nearest neighbours': lambda: make_pipeline(StandardScaler(), KNeighborsRegressor(n_neighbors, n_jobs=n_jobs))}
-
-def compare_features(model:MixedInputModel, # the trained network whose embeddings are used
-                     t:pd.DataFrame, # the table of `movie_table`
-                     cats:list[str], # categorical columns
-                     conts:list[str], # continuous columns
-                     r:Ratings, # the ratings (for the split)
-                     which:list[int]|None=None, # categorical columns to embed (None: all)
-                     n_estimators:int=20, # trees of the random forest
-                     n_neighbors:int=20, # neighbours of the nearest-neighbour regressor
-                     n_jobs:int=1, # processes for the forest and the neighbour search
-                     seed:int=0, # seed of the forest and the boosting
-                    ) -> pd.DataFrame:
-    "Validation MSE of a random forest, gradient boosting and k-nearest neighbours, on raw codes and on learned embeddings."
-    xc, xn, y = t[cats].values, t[conts].values.astype(np.float32), t.rating.values
-    feats = {'raw ids': np.concatenate([xc.astype(np.float32), xn], 1),
-             'learned embeddings': np.concatenate([embed_features(model, xc, which), xn], 1)}
-    rows = {}
-    for name, make in _sk_models(n_estimators, n_neighbors, n_jobs, seed).items():
-        row = {}
-        for fname, X in feats.items():
-            t0 = time.perf_counter(); p = make().fit(X[r.train_idx], y[r.train_idx]).predict(X[r.valid_idx])
-            row[f'{fname}: valid MSE'] = round(float(((p - y[r.valid_idx])**2).mean()), 4)
-            row[f'{fname}: seconds'] = round(time.perf_counter() - t0, 1)
-        rows[name] = row
-    out = pd.DataFrame(rows).T
-    out.attrs['n_features'] = {k: v.shape[1] for k, v in feats.items()}
-    return out[[c for c in out.columns if 'MSE' in c] + [c for c in out.columns if 'seconds' in c]]

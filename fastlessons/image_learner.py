@@ -10,6 +10,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
+import pandas as pd
 from PIL import Image
 from fastcore.basics import patch
 from .core import set_seed, to_np
@@ -160,11 +161,19 @@ def _to_image(
     return torch.from_numpy(np.array(im, dtype=np.uint8)).permute(2, 0, 1)    # (3, h, w)
 
 @patch
-def predict(self:ClassifierLearner,
+def encode_item(self:ClassifierLearner,
     item, # an image: a file path, a PIL image, or uint8 pixels (3, h, w) or (h, w, 3)
+) -> Tensor:
+    "The hook of `predict`: one image as uint8 RGB pixels `(3, h, w)` at the training size."
+    return _to_image(item, self.size)
+
+# %% ../nbs/09a_image_learner.ipynb #50788c90
+@patch
+def decode_output(self:ClassifierLearner,
+    raw:Tensor, # the model's scores for one image, (n_classes,)
 ) -> tuple[str, Tensor]:
-    "The predicted class name of one image, and the probabilities of all the classes `(n_classes,)`."
-    probs = F.softmax(Learner.predict(self, _to_image(item, self.size)), dim=-1)      # (n_classes,)
+    "The hook of `predict`: the class name of the likeliest class, and the probabilities of all the classes `(n_classes,)`."
+    probs = F.softmax(raw, dim=-1)                                                    # (n_classes,)
     return self.classes[int(probs.argmax())], probs
 
 # %% ../nbs/09a_image_learner.ipynb #d53d0ec6
@@ -174,15 +183,18 @@ def show_results(self:ClassifierLearner,
     ncols:int=3, # images per row
     seed:int=0, # which images: a seeded random sample
     dl=None, # the batches to draw from; default the validation set
-):
-    "Show `n` random validation images titled actual/predicted class: green when right, red when wrong."
+) -> pd.DataFrame:
+    "Draw `n` random validation images titled actual/predicted class (green when right, red when wrong); return them as a DataFrame."
     dl = self.dls.valid if dl is None else dl
-    x, y = _rows(dl, _sample(_n_items(dl), n, seed))
-    pred = self.get_preds(dl=[(x, y)])[0].argmax(-1)                 # (n,)
+    idx = _sample(_n_items(dl), n, seed)
+    x, y = _rows(dl, idx)
+    raw = self.get_preds(dl=[(x, y)])[0]                                             # (n, n_classes)
+    pred = [self.decode_output(r)[0] for r in raw]
+    actual = [self.classes[int(a)] for a in y]
     fig = show_images(x, y, self.classes, n=len(x), ncols=ncols, figsize_per=1.8, title='actual/predicted',
-                      titles=[f'{self.classes[a]}/{self.classes[p]}' for a, p in zip(y, pred)])
-    for ax, right in zip(fig.axes, pred == y): ax.title.set_color('green' if right else 'red')
-    return fig
+                      titles=[f'{a}/{p}' for a, p in zip(actual, pred)])
+    for ax, a, p in zip(fig.axes, actual, pred): ax.title.set_color('green' if a == p else 'red')
+    return pd.DataFrame({'image': idx.tolist(), 'actual': actual, 'predicted': pred})
 
 # %% ../nbs/09a_image_learner.ipynb #ed36486e
 class ClassificationInterpretation:
