@@ -5,6 +5,7 @@
 # %% ../nbs/09a_image_learner.ipynb #20b14e27
 from __future__ import annotations
 from pathlib import Path
+from functools import partial
 import numpy as np
 import torch
 from torch import nn, Tensor
@@ -102,7 +103,7 @@ def image_learner(
     "A `ClassifierLearner` for a folder of images: normalised by their own statistics, augmented, `Resnet2` and AdamW."
     x, y, vx, vy, classes = load_images(path, train, valid, valid_pct, size, seed, cache, skip_bad=skip_bad)
     dls, stats, size = image_dls(x, y, vx, vy, bs=bs, seed=seed), channel_stats(x), tuple(x.shape[-2:])
-    kw = dict(learner_cls=ClassifierLearner, classes=classes, size=size, one_cycle=IMAGE_CYCLE, **kwargs)
+    kw = dict(learner_cls=partial(ClassifierLearner, classes=classes, size=size), one_cycle=IMAGE_CYCLE, **kwargs)   # the class, with what only it takes
     kw.update({k: v for k, v in dict(lr=lr, wd=wd).items() if v is not None})     # else the recipe's own defaults
     set_seed(seed)                                                  # the default model's initial weights
     if model is None: return resnet2_learner(dls, stats, n_out=len(classes), **kw)

@@ -5,6 +5,7 @@
 # %% ../nbs/13a_text_learner.ipynb #10235f04
 from __future__ import annotations
 import os, re, numbers, warnings
+from functools import partial
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from .learner import Learner
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .text import Vocab, split_lines
 from .rnn import sample, _reset
-from .awd import charlm_learner
+from .awd import charlm_learner, CHARLM_RECIPES
 from .data import read_text
 
 # %% auto #0
@@ -25,9 +26,15 @@ __all__ = ['CharLMLearner', 'split_text', 'text_learner']
 # %% ../nbs/13a_text_learner.ipynb #094e53d1
 class CharLMLearner(Learner):
     "A `Learner` for a character language model that knows its `vocab` and its training and validation texts."
-    vocab:Vocab|None = None
-    train_text:str = ''
-    valid_text:str = ''
+    def __init__(self,
+        *args, # what `Learner` takes: model, dls, loss_func, opt_func ...
+        vocab:Vocab, # the characters the model knows
+        train_text:str='', # the text it trains on
+        valid_text:str='', # the text it is validated on
+        **kwargs, # `Learner`'s keyword arguments
+    ):
+        super().__init__(*args, **kwargs)
+        self.vocab, self.train_text, self.valid_text = vocab, train_text, valid_text
     _predict_instead = "predict(prompt) gives the next character; for n characters use generate(prompt, n, temperature=0.) (greedy)"
 
     def _check_prompt(self, prompt:str) -> str:
@@ -140,11 +147,11 @@ def text_learner(
     if lower: text = text.lower()
     vocab = Vocab(text, lower=lower, unk=unk or None)
     trn, val = split_text(text, valid_pct)
-    bptt = bptt or (64 if recipe == 'awd' else 16)
+    r = CHARLM_RECIPES[recipe] if recipe in CHARLM_RECIPES else CHARLM_RECIPES['awd']   # (a wrong name: charlm_learner says so)
+    bptt = bptt or r['bptt']
     if len(trn) < 8*bptt or len(val) < 2*bptt:
         raise ValueError(f"the text is too short for a language model: {len(trn):,} training and {len(val):,} validation characters "
                          f"with bptt={bptt}; give at least {8*bptt:,} and {2*bptt:,} (more lines), or a smaller bptt")
-    if bs is None: bs = max(1, min(128 if recipe == 'awd' else 64, len(trn)//(8*bptt)))   # at least 8 steps an epoch
-    learn = charlm_learner(vocab, trn, val, recipe, budget=budget, bs=bs, bptt=bptt, learner_cls=CharLMLearner, **kwargs)
-    learn.vocab, learn.train_text, learn.valid_text = vocab, trn, val
-    return learn
+    if bs is None: bs = max(1, min(r['bs'], len(trn)//(8*bptt)))   # the recipe's, but at least 8 steps an epoch
+    return charlm_learner(vocab, trn, val, recipe, budget=budget, bs=bs, bptt=bptt, **kwargs,
+                          learner_cls=partial(CharLMLearner, vocab=vocab, train_text=trn, valid_text=val))
