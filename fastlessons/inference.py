@@ -16,7 +16,7 @@ from .core import call_model
 from .learner import Learner
 
 # %% auto #0
-__all__ = ['Prediction']
+__all__ = ['Prediction', 'TestDL']
 
 # %% ../nbs/02c_inference.ipynb #18bb254f
 def _split_batch(b) -> tuple:
@@ -36,19 +36,26 @@ def get_preds(self:Learner,
     "Predictions and targets for `dl`, concatenated, on the CPU; the targets are None for unlabelled batches."
     dl = self.dls.valid if dl is None else dl
     preds, targs = [], []
+    prepare, take = getattr(dl, 'prepare', None), getattr(dl, 'take', None)   # a `TestDL`'s hooks (a text's state reset, its last step)
     self.model.eval()
     with torch.no_grad():
         for b in dl:
             xb, yb = _split_batch(b)
             xb = self._to((xb,))[0]
             if tfm is not None: xb = tfm(xb)
+            if prepare is not None: prepare()
             with self._autocast(): p = call_model(self.model, xb)
+            if take is not None: p = take(p)
             if activation is not None: p = activation(p.float())
             preds.append(p.float().cpu()); targs.append(yb)
     if not preds: raise ValueError("get_preds was given no batches: the loader is empty")
     if any(t is None for t in targs) and not all(t is None for t in targs):
         raise ValueError("some batches have targets and some do not: give get_preds all labelled or all unlabelled batches")
-    return torch.cat(preds), (None if targs[0] is None else torch.cat([t.cpu() for t in targs]))
+    preds, targs = torch.cat(preds), (None if targs[0] is None else torch.cat([t.cpu() for t in targs]))
+    if (order := getattr(dl, 'order', None)) is not None:        # a `TestDL` that batched its items out of order: back in the items' order
+        inv = torch.empty(len(order), dtype=torch.long); inv[torch.as_tensor(order)] = torch.arange(len(order))
+        preds = preds[inv]
+    return preds, targs
 
 # %% ../nbs/02c_inference.ipynb #1b6a18bb
 @patch
@@ -110,6 +117,50 @@ def show_results(self:Learner, **kwargs):
     "A few validation items beside their targets, as a DataFrame (inputs described, actual, predicted): defined by the learners that know their data."
     raise NotImplementedError("a plain Learner does not know how to describe its inputs: use get_preds, or a learner from "
                               "collab_learner, tabular_learner, image_learner or text_learner, whose show_results returns a DataFrame")
+
+# %% ../nbs/02c_inference.ipynb #a762f8aa
+def _collate(xs:list):
+    "Stack encoded items into one batch: tensors along a new first dimension, tuples element by element."
+    return tuple(torch.stack(parts) for parts in zip(*xs)) if isinstance(xs[0], tuple) else torch.stack(xs)
+
+def _shape(x) -> tuple:
+    return tuple(tuple(o.shape) for o in x) if isinstance(x, tuple) else tuple(x.shape)
+
+class TestDL:
+    "Unlabelled batches `(xb,)` of new items, each encoded by `encode` (a learner's `encode_item`), for `get_preds`."
+    def __init__(self,
+        items:Iterable, # the items, as the learner's `encode_item` takes them
+        encode:Callable, # item -> the model's input without the batch dimension (a tensor, or a tuple of them)
+        bs:int=64, # items per batch, at most
+        sort_key:Callable|None=None, # batch items in the order of `sort_key(item)` (e.g. a prompt's length); `get_preds` restores the items' order
+        prepare:Callable|None=None, # called before each batch's forward pass (a language model's state reset)
+        take:Callable|None=None, # applied to each batch's output (a language model's last step)
+    ):
+        self.items = list(items)
+        if not self.items: raise ValueError("test_dl was given no items: pass a list of the items to predict")
+        if not (isinstance(bs, int) and bs >= 1): raise ValueError(f"bs={bs!r}: give the number of items per batch, 1 or more")
+        self.encode, self.bs, self.prepare, self.take = encode, bs, prepare, take
+        self.order = sorted(range(len(self.items)), key=lambda i: sort_key(self.items[i])) if sort_key else None
+    def __len__(self): return len(self.items)
+    def __iter__(self):
+        batch, shape = [], None
+        for i in (self.order if self.order is not None else range(len(self.items))):
+            try: x = self.encode(self.items[i])
+            except Exception as e:
+                raise type(e)(f"item {i} of test_dl ({self.items[i]!r:.80}): {e}") from e
+            if batch and (len(batch) == self.bs or _shape(x) != shape):   # a full batch, or an item of another shape
+                yield (_collate(batch),); batch = []
+            batch.append(x); shape = _shape(x)
+        yield (_collate(batch),)
+
+# %% ../nbs/02c_inference.ipynb #36bf6115
+@patch
+def test_dl(self:Learner,
+    items:Iterable, # new items as `predict` takes them
+    bs:int=64, # items per batch
+) -> TestDL:
+    "Batches of new `items`, each encoded by this learner's `encode_item`: `learn.get_preds(dl=learn.test_dl(items))` (also `learn.dls.test_dl`)."
+    return TestDL(items, self.encode_item, bs)
 
 # %% ../nbs/02c_inference.ipynb #45a97537
 @patch

@@ -4,7 +4,8 @@
 
 # %% ../nbs/02_learner.ipynb #82a5d66f
 from __future__ import annotations
-import math, contextlib, itertools, time, warnings, inspect
+import math, contextlib, itertools, time, warnings, inspect, json
+import copy
 from copy import deepcopy
 from pathlib import Path
 from typing import Callable
@@ -26,7 +27,7 @@ from .schedule import (ParamScheduler, SGDR, sgdr_epochs, save_cycle, OneCycle,
                                   LRFinder, suggest_lr, plot_lr_find, TimeBudget)
 
 # %% auto #0
-__all__ = ['fit', 'Learner', 'check_state']
+__all__ = ['LEARNER_KINDS', 'fit', 'Learner', 'check_state', 'check_labels']
 
 # %% ../nbs/02_learner.ipynb #0792d9dd
 def fit(
@@ -98,6 +99,8 @@ def _own_wd_off(opt:torch.optim.Optimizer):
         if 'weight_decay' in pg: pg['weight_decay'] = 0.
 
 # %% ../nbs/02_learner.ipynb #907445d3
+LEARNER_KINDS = {}    # the Learner classes of fastlessons, by 'module.name'
+
 class Learner:
     "Train `model` on `dls` with `loss_func` and `opt_func`, through callbacks."
     def __init__(self,
@@ -138,6 +141,23 @@ class Learner:
         self._reset_run(None)
         self.scaler = torch.amp.GradScaler('cuda') if mixed_precision == 'fp16' else None
         self.add_cbs([Recorder()] + ([ProgressCallback()] if progress else []) + listify(cbs))
+
+    @property
+    def dls(self) -> DataLoaders:
+        "The batches this learner trains on: its own view of the `DataLoaders` given (the same loaders), so that `learn.dls.test_dl(items)` encodes as this learner does."
+        return self._dls
+    @dls.setter
+    def dls(self, dls):
+        if isinstance(dls, DataLoaders) and dls.learn is not self: dls = copy.copy(dls); dls.learn = self   # the same loaders; learners sharing them keep their own encodings
+        self._dls = dls
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith('fastlessons.'): LEARNER_KINDS[f'{cls.__module__}.{cls.__qualname__}'] = cls   # `load_learner` rebuilds only these
+
+    def labels(self) -> dict:
+        "What the model's outputs and inputs mean (class names, vocabulary, id maps), as JSON: `save` records it, `load` checks it. A plain `Learner`: `{}`."
+        return {}
 
     def set_hypers(self,
         lr:float|list|slice|None=None, # new base learning rate(s), one per layer group (a list or slice) or one for all
@@ -395,8 +415,8 @@ def save(self:Learner,
     name:str, # file name without `.pth`, under `learn.path`
     with_opt:bool=True, # also save the optimizer state (momentum buffers, Adam moments)
 ) -> Path:
-    "Save model (and optimizer) state to `path/name.pth`, atomically (under torch.distributed: rank 0 writes, all wait)."
-    state = {'model': _unwrap(self.model).state_dict()}
+    "Save model (and optimizer) state, and the learner's `labels()`, to `path/name.pth`, atomically (under torch.distributed: rank 0 writes, all wait)."
+    state = {'model': _unwrap(self.model).state_dict(), 'labels': json.dumps(self.labels())}   # JSON text: loads with weights_only
     if with_opt and self.opt is not None: state['opt'] = self.opt.state_dict()
     f = self.path/f'{name}.pth'
     if not is_dist() or torch.distributed.get_rank() == 0: atomic_write(f, lambda tmp: torch.save(state, tmp))
@@ -430,17 +450,39 @@ def _model_state(state, f:Path) -> dict:
                      "`torch.save(model.state_dict(), f)`; for another layout, load it with torch.load and pass the "
                      "model's part to `learn.model.load_state_dict`")
 
+def _show(v, n:int=12) -> str:
+    "A label list for an error message: its length and first `n` entries."
+    if isinstance(v, dict): return '{' + ', '.join(f'{k}: {_show(x, n)}' for k, x in v.items()) + '}'
+    if isinstance(v, list): return f"{len(v)} [{', '.join(map(repr, v[:n]))}{', ...' if len(v) > n else ''}]"
+    return repr(v)
+
+def check_labels(
+    saved:dict, # the labels a file records
+    own:dict, # the learner's `labels()`
+    source:str='the checkpoint', # how the error names the file
+):
+    "Raise a `ValueError` naming both lists when `saved` and `own` differ on a label they both have (class names, vocabulary, ids)."
+    for k in sorted(set(saved) & set(own)):
+        if saved[k] != own[k]:
+            a, b = saved[k], own[k]
+            at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b))) if isinstance(a, list) and isinstance(b, list) else None
+            where = f" (they first differ at position {at})" if at is not None else ''
+            raise ValueError(f"{source} was trained with other {k}{where}: its {k} are {_show(a)}, this learner's are {_show(b)}. "
+                             f"Its outputs would be read with the wrong {k}: load it into a learner built on the same data, "
+                             "or use load_learner on an exported file, which brings its own")
+
 @patch
 def load(self:Learner,
     name:str, # file name without `.pth` (under `learn.path`), or a path ending `.pth`
     with_opt:bool=True, # also restore the optimizer state, if the file has it
     strict:bool=True, # refuse a state whose tensors do not match the model's, naming the first that differs
 ):
-    "Load model (and optimizer) state from `path/name.pth` (or a path ending .pth): `save`'s file or a plain `state_dict`."
+    "Load model (and optimizer) state from `path/name.pth` (or a path ending .pth): `save`'s file (its labels checked against the learner's) or a plain `state_dict`."
     f = Path(name) if str(name).endswith('.pth') else self.path/f'{name}.pth'
     if not f.exists(): raise FileNotFoundError(f"no saved model at {f}; saved ones here: {sorted(p.stem for p in self.path.glob('*.pth'))}")
     state = torch.load(f, map_location=self.device, weights_only=True)
     sd = _model_state(state, f)
+    if sd is not state and 'labels' in state: check_labels(json.loads(state['labels']), self.labels(), str(f))
     if strict: check_state(_unwrap(self.model), sd, str(f))
     _unwrap(self.model).load_state_dict(sd, strict=strict)
     if with_opt and sd is not state and 'opt' in state:

@@ -21,6 +21,19 @@ class DataLoaders:
         train:Iterable, # training batches, iterated once an epoch
         valid:Iterable|None=None, # validation batches; None: no validation
     ): self.train, self.valid = train, valid
+    learn = None # the `Learner` that trains on these batches (it sets itself): `test_dl` encodes new items as it does
+
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != 'learn'}   # pickled or copied without its learner
+
+    def test_dl(self,
+        items, # new, unlabelled items as their owner has them: image files, prompts, (user, item) pairs, table rows
+        bs:int=64, # items per batch
+    ):
+        "Batches of new `items` for `learn.get_preds(dl=...)`, each item encoded by the learner's `encode_item`, as `predict` does."
+        if self.learn is None:
+            raise ValueError("these DataLoaders belong to no Learner yet: build the Learner on them first (it makes the items' "
+                             "encoding known), or call learn.test_dl(items)")
+        return self.learn.test_dl(items, bs=bs)
 
     @classmethod
     def from_dsets(cls,
