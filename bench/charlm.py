@@ -10,6 +10,12 @@ with the validation loss, the seconds trained and the characters per second, the
     FASTLESSONS_DATA=../shared/data python bench/charlm.py --recipe lesson    # CharSeqStatefulLSTM with dropout (issue 5's recipe)
     python bench/charlm.py --epochs 12 --device cuda                          # by epochs instead of seconds
 
+Each JSON line also says how far the run is from the machine (`fastlessons.perf.limit_report`): the FLOPs of one
+character's forward and backward pass (counted by `FlopCounterMode`), the matmul and convolution rates measured now
+in float32 and bf16, the run's achieved GFLOP/s and its share of those rates (`util_vs_matmul`), and where a step's
+time goes (`step_profile_ms`: matrix products, optimizer, data, other ops, Python), from a few steps profiled after
+training (`--profile 0` skips them).
+
 Target (issue 15): validation loss at most 1.25 within 900 s of 2-thread CPU training. The lesson reached 1.252
 (lesson6-rnn.ipynb: 1.315 after 2 + 15 epochs, then 1.252 after a further SGDR run of 2**6-1 = 63 epochs, on a GPU).
 """
@@ -21,6 +27,7 @@ from fastlessons.data import get_data
 from fastlessons.awd import AWD_DROPOUTS
 from fastlessons.text_learner import text_learner
 from fastlessons.optim import Lookahead
+from fastlessons.perf import limit_report
 
 class EMA(Lookahead):
     "`Lookahead(pull=False)`: an average of the weights beside them, which the model takes at the end; keeps the live weights too."
@@ -62,13 +69,14 @@ def run(recipe, a, report):
     vals = [v[1] for v in learn.recorder.values]
     ema_res = dict(ema=a.ema, ema_every=a.ema_every, val_loss_live=round(live_val_loss(learn, ema), 4)) if ema else {}
     used, n_items = learn.train_seconds, learn.n_items      # the loop's own count: seconds and characters of training
+    limit = limit_report(learn, n_items/used, profile=a.profile)   # FLOPs per character, the machine's rates now, utilisation, a step's profile
     return dict(bench='charlm', recipe=recipe, model=name, text='nietzsche, lower-cased', vocab=len(vocab), train_chars=len(trn),
                 valid_chars=len(val), mixed_precision=learn.mixed_precision, lstm_choice=getattr(learn, 'lstm_choice', None), bs=bs, bptt=bptt, lr=lr, wd=wd, moms=moms, seed=a.seed, threads=torch.get_num_threads(),
                 device=a.device, budget_s=None if a.epochs else a.budget, epochs_asked=a.epochs, train_seconds=round(used, 1),
                 epochs=round(n_items/(len(trn)//bs*bs), 2), chars_per_second=round(n_items/used), val_loss=round(vals[-1], 4),
                 val_loss_per_epoch=[round(v, 4) for v in vals], **ema_res, lesson_val_loss=1.252,
                 met=bool(vals[-1] <= a.target and (a.epochs or used <= a.budget + 1)), target=f'val_loss <= {a.target}',
-                processes=world_size(), torch=torch.__version__, **report), learn
+                processes=world_size(), torch=torch.__version__, **report, **limit), learn
 
 def main():
     ap = argparse.ArgumentParser()
@@ -90,6 +98,7 @@ def main():
     ap.add_argument('--ema_every', type=int, default=5, help='optimizer steps between updates of the average')
     ap.add_argument('--target', type=float, default=1.25)
     ap.add_argument('--sample', action='store_true', help='print a sample of the (first) model')
+    ap.add_argument('--profile', type=int, default=1, help="1: profile a few steps after training (where a step's time goes); 0: skip it")
     a = ap.parse_args()
     setup_cpu(a.threads); set_seed(a.seed)
     report = cpu_report()
@@ -106,8 +115,9 @@ def main():
         print(json.dumps(dict(bench='charlm-compare', new=new['model'], previous=old['model'], seed=a.seed, val_loss_new=new['val_loss'],
                               val_loss_previous=old['val_loss'], val_loss_gain=round(old['val_loss'] - new['val_loss'], 4),
                               chars_per_second_ratio=round(new['chars_per_second']/old['chars_per_second'], 3), cpu=report['cpu'])))
-    print('\n| model | train s | epochs | chars/s | val loss |\n|---|---|---|---|---|')
-    for r in results: print(f"| {r['model']} | {r['train_seconds']} | {r['epochs']} | {r['chars_per_second']:,} | {r['val_loss']} |")
+    print('\n| model | precision | train s | epochs | chars/s | GFLOP/char | GFLOP/s | of matmul rate | val loss |\n|---|---|---|---|---|---|---|---|---|')
+    for r in results: print(f"| {r['model']} | {r['precision']} | {r['train_seconds']} | {r['epochs']} | {r['chars_per_second']:,} | {r['gflop_per_item']} | "
+                            f"{r['achieved_gflops']} | {r['util_vs_matmul']:.0%} | {r['val_loss']} |")
     print(f"\n{report['cpu']}, {a.threads} threads; the lesson notes show a sample from a model at about 1.25 (lesson6-rnn.ipynb: 1.252)")
     if a.sample: print('\nsample (temperature 0.5):', repr(first.generate('for those who are ', 300, temperature=0.5, seed=0)))
 

@@ -13,6 +13,12 @@ Decoding is cached (`fastlessons.vision.load_image_folder`): a run that finds no
 first and reports that as `first_decode_seconds` (null when the cache was warm); it is not counted in
 `train_seconds`, and neither is the per-epoch validation (`wall_seconds` counts everything after loading).
 
+Each JSON line also says how far the run is from the machine (`fastlessons.perf.limit_report`): the FLOPs of one
+image's forward and backward pass (counted by `FlopCounterMode`), the matmul and 3x3-convolution rates measured now in
+float32 and bf16, the run's achieved GFLOP/s and its share of those rates (`util_vs_conv`, `util_vs_matmul`), and
+where a step's time goes (`step_profile_ms`: convolutions, matrix products, optimizer, data and augmentation, other
+ops, Python), from a few steps profiled after training (`--profile 0` skips them).
+
 Target (issue 15): TTA accuracy of at least 90.0% within 600 s of 2-thread CPU training. Run it alone: a second busy
 process on a 2-core machine slows it 3-4x.
 """
@@ -24,6 +30,7 @@ from fastlessons.data import get_data
 from fastlessons.metrics import accuracy
 from fastlessons.vision import load_image_folder, channel_stats, image_dls
 from fastlessons.convnets import resnet2_learner, tta_augs
+from fastlessons.perf import limit_report
 from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner, muon_cifar_learner, AIR_SCHEDULES
 
 def parse_resize(s):
@@ -81,6 +88,7 @@ def run(recipe, a, x, y, tx, ty, load_s, decoded):
     tta_acc = accuracy(p, t).item(); t3 = time.perf_counter()
     used, n_items = learn.train_seconds, learn.n_items          # the loop's own count: seconds and images of training
     target_ok = tta_acc >= a.target and (a.epochs or used <= a.budget + 1)
+    limit = limit_report(learn, n_items/used, profile=a.profile)   # FLOPs per image, the machine's rates now, utilisation, a step's profile
     return dict(bench='cifar10', recipe=recipe, model=name, params=sum(q.numel() for q in learn.model.parameters() if q.requires_grad),
                 threads=torch.get_num_threads(), device=str(learn.device), mixed_precision=learn.mixed_precision,
                 bs=learn.dls.train.bs, lr=learn.base_lrs, wd=learn.wds, one_cycle={k: getattr(v, '__name__', v) for k, v in {**learn.one_cycle, **cycle}.items()}, moms=moms, seed=a.seed,
@@ -91,7 +99,7 @@ def run(recipe, a, x, y, tx, ty, load_s, decoded):
                 data_load_seconds=round(load_s, 2), acc_per_epoch=[round(v[2], 4) for v in learn.recorder.values],
                 lesson='Resnet2 82.9%, TTA 84.9% (lesson7-cifar10.ipynb)',
                 target=f'tta_acc >= {a.target}' + ('' if a.epochs else f' within {a.budget:.0f} s'), met=bool(target_ok),
-                processes=world_size(), torch=torch.__version__)
+                processes=world_size(), torch=torch.__version__, **limit)
 
 def main():
     ap = argparse.ArgumentParser()
@@ -116,6 +124,7 @@ def main():
     ap.add_argument('--tta_flip_only', action='store_true', help='TTA: the image and its flip only')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--target', type=float, default=0.90, help='TTA accuracy that counts as met')
+    ap.add_argument('--profile', type=int, default=1, help="1: profile a few steps after training (where a step's time goes); 0: skip it")
     a = ap.parse_args()
     setup_cpu(a.threads); set_seed(a.seed)
     report = cpu_report()
@@ -140,9 +149,10 @@ def main():
                               tta_acc_new=new['tta_acc'], tta_acc_previous=old['tta_acc'], tta_acc_gain=round(new['tta_acc'] - old['tta_acc'], 4),
                               images_per_second_ratio=round(new['images_per_second']/old['images_per_second'], 3),
                               train_seconds=[new['train_seconds'], old['train_seconds']], cpu=report['cpu'])))
-    print('\n| recipe | train s | epochs | images/s | test acc | TTA acc |\n|---|---|---|---|---|---|')
+    print('\n| recipe | precision | train s | epochs | images/s | GFLOP/image | GFLOP/s | of conv rate | test acc | TTA acc |\n|---|---|---|---|---|---|---|---|---|---|')
     for r in results:
-        print(f"| {r['model']} | {r['train_seconds']} | {r['epochs']} | {r['images_per_second']} | {r['test_acc']:.2%} | {r['tta_acc']:.2%} |")
+        print(f"| {r['model']} | {r['precision']} | {r['train_seconds']} | {r['epochs']} | {r['images_per_second']} | {r['gflop_per_item']} | "
+              f"{r['achieved_gflops']} | {r['util_vs_conv']:.0%} | {r['test_acc']:.2%} | {r['tta_acc']:.2%} |")
     print(f"\n{report['cpu']}, {a.threads} threads, bf16 fast: {report['bf16_fast']}")
 
 if __name__ == '__main__': main()
