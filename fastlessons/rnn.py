@@ -10,18 +10,21 @@ import matplotlib.patches as mpatches
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
+from typing import Callable
 from .callback import Callback
+from .core import set_lrs
+from .schedule import sgdr_sched
 from .text import Vocab
 
 # %% auto #0
 __all__ = ['RNN_DIAGRAMS', 'rnn_diagram', 'seq_loss', 'seq_accuracy', 'loss_by_position', 'Char3Model', 'get_next', 'get_next_n',
            'CharLoopModel', 'CharLoopConcatModel', 'CharRnn', 'CharSeqRnn', 'identity_init_', 'StatefulModel',
            'detach_state', 'ResetState', 'CharSeqStatefulRnn', 'CharSeqStatefulRnn2', 'GRUCell', 'CharSeqStatefulGRU',
-           'CharSeqStatefulLSTM', 'sample']
+           'CharSeqStatefulLSTM', 'sample', 'LayerOptimizer', 'CosAnneal']
 
 # %% ../nbs/07_rnn.ipynb #294e75c3
 _COLORS = {'in': 'tab:green', 'hidden': 'tab:orange', 'out': 'tab:blue', 'plain': '0.4'}
-RNN_DIAGRAMS = ('plain', 'char3', 'loop', 'seq', 'stateful')
+RNN_DIAGRAMS = ('plain', 'cnn', 'char2', 'char3', 'loop', 'seq', 'stateful')
 
 def _node(ax, kind, x, y, label):
     "Draw an activation: 'rect' (input), 'circle' (hidden), 'tri' (output) or 'zeros' (a state of zeros)."
@@ -52,18 +55,31 @@ def _box(ax, x0, y0, x1, y1, label):
     ax.text((x0 + x1)/2, y0 - .08, label, fontsize=8, ha='center', va='top', color='0.3')
 
 def rnn_diagram(
-    kind:str='char3', # one of `RNN_DIAGRAMS`: 'plain', 'char3', 'loop', 'seq', 'stateful'
+    kind:str='char3', # one of `RNN_DIAGRAMS`: 'plain', 'cnn', 'char2', 'char3', 'loop', 'seq', 'stateful'
     ax:plt.Axes|None=None, # draw here; a new figure when None
 ) -> plt.Figure:
     "Draw one of the lessons' network pictures: shapes are activations, arrows layers, one colour one weight matrix."
     if kind not in RNN_DIAGRAMS: raise ValueError(f'rnn_diagram: kind={kind!r}; use one of {RNN_DIAGRAMS}')
-    widths = {'plain': 3.2, 'char3': 5.6, 'loop': 4.6, 'seq': 4.6, 'stateful': 8.4}
-    if ax is None: _, ax = plt.subplots(figsize=(1.15*widths[kind], 3.3))
+    widths = {'plain': 3.2, 'cnn': 3.6, 'char2': 4.0, 'char3': 5.6, 'loop': 4.6, 'seq': 4.6, 'stateful': 8.4}
+    if ax is None: _, ax = plt.subplots(figsize=(1.15*widths[kind], 4.4 if kind == 'cnn' else 3.3))
     if kind == 'plain':
         _node(ax, 'rect', 0, 0, 'input'); _node(ax, 'circle', 0, 1.5, 'hidden'); _node(ax, 'tri', 0, 3, 'output')
         _arrow(ax, (0, 0), (0, 1.5), 'plain'); _arrow(ax, (0, 1.5), (0, 3), 'plain')
         ax.text(.3, .75, 'matrix product\n+ ReLU', fontsize=8, va='center'); ax.text(.3, 2.25, 'matrix product\n+ softmax', fontsize=8, va='center')
         title = 'A plain net with one hidden layer'
+    elif kind == 'cnn':
+        _node(ax, 'rect', 0, 0, 'image'); _node(ax, 'rect', 0, 1.5, 'conv maps'); _node(ax, 'circle', 0, 3, 'dense')
+        _node(ax, 'tri', 0, 4.5, 'output')
+        _arrow(ax, (0, 0), (0, 1.5), 'plain'); _arrow(ax, (0, 1.5), (0, 3), 'plain'); _arrow(ax, (0, 3), (0, 4.5), 'plain')
+        ax.text(.5, .75, 'convolution\n+ ReLU', fontsize=8, va='center')
+        ax.text(.5, 2.25, 'adaptive max pool,\nflatten, matrix product\n+ ReLU', fontsize=8, va='center')
+        ax.text(.5, 3.75, 'matrix product\n+ softmax', fontsize=8, va='center')
+        title = 'An image CNN with one dense hidden layer'
+    elif kind == 'char2':
+        for i in range(2):
+            _node(ax, 'rect', 1.5*i, 0, f'char {i+1}'); _node(ax, 'circle', 1.5*i, 1.5, f'h{i+1}'); _arrow(ax, (1.5*i, 0), (1.5*i, 1.5), 'in')
+        _arrow(ax, (0, 1.5), (1.5, 1.5), 'hidden'); _node(ax, 'tri', 1.5, 3, 'char 3'); _arrow(ax, (1.5, 1.5), (1.5, 3), 'out')
+        title = 'Characters 1 and 2 predict the third'
     elif kind == 'char3':
         for i in range(3):
             _node(ax, 'rect', 1.5*i, 0, f'char {i+1}'); _node(ax, 'circle', 1.5*i, 1.5, f'h{i+1}'); _arrow(ax, (1.5*i, 0), (1.5*i, 1.5), 'in')
@@ -450,3 +466,45 @@ def sample(
     finally:
         if stateful: model.reset()
     return vocab.decode(res)
+
+# %% ../nbs/07_rnn.ipynb #6d97a4cf
+class LayerOptimizer:
+    "fast.ai 0.7's `LayerOptimizer` (lesson 7): one optimizer over layer groups, each with its own learning rate and weight decay."
+    def __init__(self,
+        opt_func:Callable, # e.g. `torch.optim.Adam`, called with one parameter group per layer group
+        layer_groups:nn.Module|list, # a model (one group) or a list of modules (a group each)
+        lrs:float|list, # one learning rate for every group, or one per group
+        wds:float|list=0., # weight decay, added to the gradient by `opt_func` (L2): one for every group, or one per group
+    ):
+        self.layer_groups = list(layer_groups) if isinstance(layer_groups, (list, tuple)) else [layer_groups]
+        n = len(self.layer_groups)
+        def per_group(v, what):
+            v = list(v) if isinstance(v, (list, tuple)) else [v]*n
+            if len(v) != n: raise ValueError(f"{len(v)} {what} given for {n} layer groups: give one per group or a single number")
+            return [float(x) for x in v]
+        self.lrs, self.wds = per_group(lrs, 'learning rates'), per_group(wds, 'weight decays')
+        self.opt = opt_func([{'params': list(g.parameters()), 'lr': lr, 'weight_decay': wd}
+                             for g, lr, wd in zip(self.layer_groups, self.lrs, self.wds)])
+
+# %% ../nbs/07_rnn.ipynb #27df4d9b
+class CosAnneal:
+    "Lesson 7's SGDR for the bare loop: before each step of `layer_opt.opt`, every group's rate follows a cosine to 0, restarting after `nb` steps, then `nb*cycle_mult`, ..."
+    def __init__(self,
+        layer_opt:LayerOptimizer, # its `lrs` are the top of every cycle
+        nb:int, # steps (batches) in the first cycle: the lesson's `len(md.trn_dl)`, one epoch
+        cycle_mult:float=1, # each cycle is this many times longer than the last
+        on_cycle_end:Callable|None=None, # `f(sched, cycle)`, called after the last step of each cycle
+    ):
+        self.layer_opt, self.on_cycle_end, self.it, self.lrs = layer_opt, on_cycle_end, 0, []
+        self.f = sgdr_sched(nb, 1, cycle_mult)                     # steps done -> (multiplier, cycle)
+        self.hooks = [layer_opt.opt.register_step_pre_hook(self._before_step),
+                      layer_opt.opt.register_step_post_hook(self._after_step)]
+    def _before_step(self, opt, args, kwargs):
+        set_lrs(opt, [lr*self.f(self.it)[0] for lr in self.layer_opt.lrs])
+        self.lrs.append([pg['lr'] for pg in opt.param_groups])   # the rates this step uses
+    def _after_step(self, opt, args, kwargs):
+        cycle = self.f(self.it)[1]; self.it += 1
+        if self.f(self.it)[1] != cycle and self.on_cycle_end is not None: self.on_cycle_end(self, cycle)
+    def remove(self):
+        "Unhook from the optimizer (its rates stay where the schedule left them)."
+        for h in self.hooks: h.remove()
