@@ -356,11 +356,15 @@ def _do_epoch(self:Learner):
 
 
 # %% ../nbs/02_learner.ipynb #81591077
+def _is_bn(m:nn.Module) -> bool:
+    "A batch norm: torch's, or any module that keeps running statistics (the lesson's hand-written `BatchNorm` in 09_convnets)."
+    return isinstance(m, nn.modules.batchnorm._BatchNorm) or (isinstance(getattr(m, 'running_mean', None), Tensor) and isinstance(getattr(m, 'running_var', None), Tensor))
+
 @patch
 def _freeze_bn(self:Learner):
     for g in self.groups if self.bn_frozen else self.groups[:self.n_frozen]:
         for m in g.modules():
-            if isinstance(m, nn.modules.batchnorm._BatchNorm): m.eval()
+            if _is_bn(m): m.eval()
 
 
 # %% ../nbs/02_learner.ipynb #e5987821
