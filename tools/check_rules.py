@@ -114,8 +114,11 @@ def hidden_show_docs(nbs:Path) -> list[str]:
 _IMPORT = r'(?:^|\n)\s*(?:from\s+{p}\.(\w+)\s+import|import\s+{p}\.(\w+))'
 
 def imported(src:str, package:str) -> set[str]:
-    "The modules of `package` that the code `src` imports by name."
-    return {a or b for a, b in re.findall(_IMPORT.format(p=package), src)}
+    "The modules of `package` that the code `src` imports by name (every one of `import p.a, p.b`)."
+    mods = {a for a, _ in re.findall(_IMPORT.format(p=package), src) if a}
+    for line in re.findall(r'(?:^|\n)\s*import\s+([^\n#]+)', src):
+        mods |= set(re.findall(rf'(?:^|,)\s*{package}\.(\w+)', line))
+    return mods
 
 def patch_imports(package:str, names:list[str], nbs:Path) -> list[str]:
     "Notebooks that call a method `@patch`ed on a class from another module without importing that module (rule 6)."
