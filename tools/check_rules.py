@@ -113,6 +113,54 @@ def hidden_show_docs(nbs:Path) -> list[str]:
 
 _IMPORT = r'(?:^|\n)\s*(?:from\s+{p}\.(\w+)\s+import|import\s+{p}\.(\w+))'
 
+def _docs_runs(s:str, tree) -> bool:
+    "Whether `nbdev_docs` runs this code cell when it builds the page: exported cells, cells with an import, cells that show docs."
+    import ast
+    if re.search(r'^#\|\s*eval:\s*false', s, re.M | re.I): return False
+    if re.search(r'^#\|\s*(export|exports|exporti|exec_doc)\b', s, re.M): return True
+    nodes = list(ast.walk(tree))
+    return any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in nodes) or 'show_doc' in s
+
+def import_cells(nbs:Path) -> list[str]:
+    "Cells that `nbdev_docs` runs (rule 9: exports, imports, show_doc) using a name that only a cell it does not run defines."
+    import ast, builtins
+    problems = []
+    for f in sorted(p for p in nbs.rglob('*.ipynb') if not any(q.startswith(('_', '.')) for q in p.relative_to(nbs).parts)):
+        known, star = set(dir(builtins)) | {'show_doc', 'get_ipython', 'display'}, False
+        cells = json.loads(f.read_text())['cells']
+        if not any(c['cell_type'] == 'code' and re.search(r'^#\|\s*export|show_doc\(', ''.join(c['source']), re.M) for c in cells): continue   # nbdev runs none of a page without docs
+        for c in cells:
+            s = ''.join(c['source'])
+            if c['cell_type'] != 'code': continue
+            try: tree = ast.parse('\n'.join(l for l in s.splitlines() if not l.lstrip().startswith(('%', '!'))))
+            except SyntaxError: continue
+            if not _docs_runs(s, tree): continue
+            defined, used = set(), []
+            def walk(node):                           # module-level code; a function's body runs later, when it is called
+                yield node
+                for ch in ast.iter_child_nodes(node):
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and ch not in getattr(node, 'decorator_list', []) \
+                       and not isinstance(ch, ast.arguments): continue
+                    yield from walk(ch)
+            for n in walk(tree):
+                if isinstance(n, (ast.Import, ast.ImportFrom)):
+                    for a in n.names:
+                        if a.name == '*': star = True
+                        else: defined.add((a.asname or a.name).split('.')[0])
+                elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    defined.add(n.name); defined |= {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)} if hasattr(n, 'args') else set()
+                elif isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)): defined.add(n.id)
+                elif isinstance(n, ast.arg): defined.add(n.arg)
+                elif isinstance(n, ast.ExceptHandler) and n.name: defined.add(n.name)
+                elif isinstance(n, ast.Name): used.append(n.id)
+            missing = sorted({u for u in used if u not in known and u not in defined})
+            if missing and not star:
+                problems.append(f"{f.relative_to(nbs)}: cell {c.get('id')} runs when nbdev_docs builds the page (it has an import, an export "
+                                f"or show_doc), but uses {missing[:5]}, which only cells it does not run define: the docs build fails. "
+                                "Move its imports to the page's import cell")
+            known |= defined
+    return problems
+
 def imported(src:str, package:str) -> set[str]:
     "The modules of `package` that the code `src` imports by name (every one of `import p.a, p.b`)."
     mods = {a for a, _ in re.findall(_IMPORT.format(p=package), src) if a}
@@ -192,7 +240,7 @@ def check(package:str='fastlessons') -> list[str]:
     fixtures = set(getattr(importlib.import_module(f'{package}.testing'), '__all__', [])) & star
     if fixtures: problems.append(f"the star import brings test fixtures: {sorted(fixtures)}")
     nbs = Path(pkg.__file__).parent.parent/'nbs'
-    if nbs.is_dir(): problems += joined_tests(nbs) + hidden_show_docs(nbs) + patch_imports(package, names, nbs)
+    if nbs.is_dir(): problems += joined_tests(nbs) + hidden_show_docs(nbs) + patch_imports(package, names, nbs) + import_cells(nbs)
     return problems
 
 if __name__ == '__main__':
