@@ -153,6 +153,9 @@ def import_cells(nbs:Path) -> list[str]:
                 elif isinstance(n, ast.arg): defined.add(n.arg)
                 elif isinstance(n, ast.ExceptHandler) and n.name: defined.add(n.name)
                 elif isinstance(n, ast.Name): used.append(n.id)
+            if (flag := re.search(r'^#\|\s*(slow|gpu|long|notest)\b', s, re.M)):
+                problems.append(f"{f.relative_to(nbs)}: cell {c.get('id')} is a {flag.group(1)} cell with an import or show_doc: "
+                                "nbdev_docs runs it whatever its flag; move its imports to the page's import cell")
             missing = sorted({u for u in used if u not in known and u not in defined})
             if missing and not star:
                 problems.append(f"{f.relative_to(nbs)}: cell {c.get('id')} runs when nbdev_docs builds the page (it has an import, an export "
