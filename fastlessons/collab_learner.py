@@ -18,7 +18,9 @@ from .learner import Learner
 from .loaders import DataLoaders
 from .metrics import mse
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
-from .collab import Ratings, load_ratings, EmbeddingDotBias, _check_range, _read_csv, _encoding_msg
+from .collab import Ratings, load_ratings, EmbeddingDot, EmbeddingDotBias, EmbeddingNet, _check_range, _read_csv, _encoding_msg
+from .inference import TestDL
+from .export import rebuildable
 
 # %% auto #0
 __all__ = ['read_table', 'default_y_range', 'CollabLearner', 'collab_learner']
@@ -136,16 +138,19 @@ def predict_ratings(self:CollabLearner,
     return p.float().cpu().numpy().reshape(u.shape)
 
 # %% ../nbs/05a_collab_learner.ipynb #9c1c63b7
+def _check_pair(item, r:Ratings, what:str, instead:str):
+    "A TypeError unless `item` is one (user, item) pair of single ids: `what` (formatted with an example `eg`), what it got, and `instead`."
+    if not (isinstance(item, (tuple, list)) and len(item) == 2) or np.ndim(item[0]) or np.ndim(item[1]):
+        eg = (r.user_ids[:1].tolist()[0], r.movie_ids[:1].tolist()[0])
+        raise TypeError(f"{what.format(eg=eg)}, got {str(item)[:60]}; {instead}")
+
 @patch
 def encode_item(self:CollabLearner,
     item, # one (user, item) pair of ids, as in the table
 ) -> tuple[Tensor, Tensor]:
     "The hook of `predict`: the embedding rows `(user, item)` of one pair of the table's ids."
     r = self.ratings
-    if not (isinstance(item, (tuple, list)) and len(item) == 2) or np.ndim(item[0]) or np.ndim(item[1]):
-        eg = (r.user_ids[:1].tolist()[0], r.movie_ids[:1].tolist()[0])
-        raise TypeError(f"predict takes one (user, item) pair of ids, e.g. predict({eg!r}), got {str(item)[:60]}; "
-                        "for many pairs use predict_ratings(users, items)")
+    _check_pair(item, r, 'predict takes one (user, item) pair of ids, e.g. predict({eg!r})', 'for many pairs use predict_ratings(users, items)')
     u = _indices(np.asarray([item[0]]), r.user_ids, 'user', r.names['user'])
     i = _indices(np.asarray([item[1]]), r.movie_ids, 'item', r.names['item'])
     return torch.as_tensor(u[0]), torch.as_tensor(i[0])
@@ -161,15 +166,83 @@ def decode_output(self:CollabLearner,
 # %% ../nbs/05a_collab_learner.ipynb #00329e39
 @patch
 def show_results(self:CollabLearner,
-    n:int=10, # how many validation ratings
+    n:int=10, # how many ratings
     seed:int=0, # which ones: a seeded random sample
+    df:pd.DataFrame|None=None, # ratings to draw from, with the table's user, item and rating columns; None: the validation ratings
 ) -> pd.DataFrame:
-    "`n` validation ratings: the user, the item (and its title, with an items table), the actual and the predicted rating."
+    "`n` validation ratings (or rows of `df`): the user, the item (and its title, with an items table), the actual and the predicted rating."
     r, nm = self.ratings, self.ratings.names
-    idx = np.sort(np.random.default_rng(seed).choice(r.valid_idx, min(n, len(r.valid_idx)), replace=False))
-    d = r.df.iloc[idx]
-    out = pd.DataFrame({nm['user']: d.userId.values, nm['item']: d.movieId.values})
-    if nm['title'] is not None: out[nm['title']] = r.titles(d.movie.values)
-    out['actual'] = d.rating.values
-    out['predicted'] = self.predict_ratings(d.userId.values, d.movieId.values).round(2)
+    if df is None:
+        if not len(r.valid_idx):
+            raise ValueError(f"this learner has no validation ratings (load_learner brings the model and the ids, not the table): pass some, "
+                             f"show_results(df=...) with the columns {nm['user']!r}, {nm['item']!r} and {nm['rating']!r}")
+        idx = np.sort(np.random.default_rng(seed).choice(r.valid_idx, min(n, len(r.valid_idx)), replace=False))
+        d = r.df.iloc[idx]
+        users, items, actual = d.userId.values, d.movieId.values, d.rating.values
+    else:
+        if (miss := [c for c in (nm['user'], nm['item'], nm['rating']) if c not in df.columns]):
+            raise KeyError(f"df has no column {miss[0]!r} (it has {list(df.columns)}): show_results reads {nm['user']!r}, {nm['item']!r} and {nm['rating']!r}")
+        d = df.iloc[np.sort(np.random.default_rng(seed).choice(len(df), min(n, len(df)), replace=False))]
+        users, items, actual = d[nm['user']].values, d[nm['item']].values, d[nm['rating']].values
+    out = pd.DataFrame({nm['user']: users, nm['item']: items})
+    if nm['title'] is not None: out[nm['title']] = r.titles(_indices(np.asarray(items), r.movie_ids, 'item', nm['item']))
+    out['actual'] = actual
+    out['predicted'] = self.predict_ratings(users, items).round(2)
     return out
+
+# %% ../nbs/05a_collab_learner.ipynb #e1f7f6b8
+for _m in (EmbeddingDot, EmbeddingDotBias, EmbeddingNet): rebuildable(_m)   # 05's models: `load_learner` rebuilds them
+
+@patch
+def labels(self:CollabLearner) -> dict:
+    "The original ids of the embedding rows, `{'users': [...], 'items': [...]}` (`save` records them, `load` checks them)."
+    return {'users': self.ratings.user_ids.tolist(), 'items': self.ratings.movie_ids.tolist()}
+
+@patch
+def export_state(self:CollabLearner) -> dict:
+    "The hook of `export`: the ids, the table's column names, the titles (with an items table) and the allowed ratings; never the ratings."
+    r = self.ratings
+    return {**self.labels(), 'names': dict(r.names), 'titles': r.titles(np.arange(r.n_movies)) if r.names['title'] is not None else None,
+            'rating_range': None if r.rating_range is None else [float(v) for v in r.rating_range]}
+
+# %% ../nbs/05a_collab_learner.ipynb #6b4e2bfe
+def _id_array(ids:list) -> np.ndarray:
+    "Ids as `load_ratings` keeps them: an object array of strings, or an array of numbers."
+    return np.array(ids, dtype=object) if any(isinstance(v, str) for v in ids) else np.array(ids)
+
+@patch(cls_method=True)
+def from_export(cls:CollabLearner,
+    model:nn.Module, # the model, its weights loaded
+    dls:DataLoaders, # empty batches: `test_dl` works, training needs the ratings (build a `collab_learner` and `load` the weights)
+    state:dict, # what `export_state` gave
+    **kwargs, # the recipe's keyword arguments of `Learner`
+) -> CollabLearner: # a learner that predicts by the table's ids, without the ratings
+    "The hook of `load_learner`: a `CollabLearner` whose `Ratings` hold the ids, names and titles, and no ratings."
+    users, items, nm = _id_array(state['users']), _id_array(state['items']), state['names']
+    titles = state['titles'] if state['titles'] is not None else [str(i) for i in items]
+    r = Ratings(pd.DataFrame({c: [] for c in ('userId', 'movieId', 'rating', 'user', 'movie')}),
+                pd.DataFrame({'movieId': items, 'title': titles, 'movie': np.arange(len(items))}),
+                np.zeros(0, dtype=int), np.zeros(0, dtype=int), users, items, names=nm,
+                rating_range=None if state['rating_range'] is None else tuple(state['rating_range']))
+    return cls(r, model, dls, **kwargs)
+
+# %% ../nbs/05a_collab_learner.ipynb #13e617cb
+@patch
+def test_dl(self:CollabLearner,
+    items:list|pd.DataFrame, # (user, item) pairs of the table's ids, or a DataFrame with the table's user and item columns
+    bs:int=64, # pairs per batch, at most
+) -> TestDL:
+    "Batches of (user, item) pairs for `get_preds`, one rating each: from a list of pairs or from a DataFrame's user and item columns."
+    r, nm = self.ratings, self.ratings.names
+    if isinstance(items, pd.DataFrame):
+        if (miss := [c for c in (nm['user'], nm['item']) if c not in items.columns]):
+            raise KeyError(f"the DataFrame has no column {miss[0]!r} (it has {list(items.columns)}): test_dl reads the pairs from "
+                           f"the columns {nm['user']!r} and {nm['item']!r}, as the ratings table named them")
+        users, its = items[nm['user']].values, items[nm['item']].values
+    else:
+        pairs = list(items)
+        for p in pairs: _check_pair(p, r, 'test_dl takes (user, item) pairs of ids, e.g. [{eg!r}]', 'or a DataFrame with the user and item columns')
+        users, its = _id_array([p[0] for p in pairs]), _id_array([p[1] for p in pairs])
+    ui = torch.as_tensor(_indices(np.asarray(users), r.user_ids, 'user', nm['user']))     # (n,) embedding rows
+    ii = torch.as_tensor(_indices(np.asarray(its), r.movie_ids, 'item', nm['item']))
+    return TestDL(range(len(ui)), lambda k: (ui[k], ii[k]), bs)

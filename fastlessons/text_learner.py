@@ -14,14 +14,17 @@ from torch import Tensor
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .learner import Learner
+from .loaders import DataLoaders
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .text import Vocab, split_lines
-from .rnn import sample, _reset
-from .awd import charlm_learner, CHARLM_RECIPES
+from .rnn import sample, _reset, CharSeqStatefulLSTM
+from .awd import charlm_learner, CHARLM_RECIPES, AWDCharLSTM
+from .inference import TestDL
+from .export import rebuildable
 from .data import read_text
 
 # %% auto #0
-__all__ = ['CharLMLearner', 'split_text', 'text_learner']
+__all__ = ['CharLMLearner', 'next_char_probs', 'split_text', 'text_learner']
 
 # %% ../nbs/13a_text_learner.ipynb #094e53d1
 class CharLMLearner(Learner):
@@ -31,10 +34,11 @@ class CharLMLearner(Learner):
         vocab:Vocab, # the characters the model knows
         train_text:str='', # the text it trains on
         valid_text:str='', # the text it is validated on
+        recipe:str|None=None, # the recipe's name in `CHARLM_RECIPES` ('awd', 'lesson'), recorded by `export`
         **kwargs, # `Learner`'s keyword arguments
     ):
         super().__init__(*args, **kwargs)
-        self.vocab, self.train_text, self.valid_text = vocab, train_text, valid_text
+        self.vocab, self.train_text, self.valid_text, self.recipe = vocab, train_text, valid_text, recipe
     _predict_instead = "predict(prompt) gives the next character; for n characters use generate(prompt, n, temperature=0.) (greedy)"
 
     def _check_prompt(self, prompt:str) -> str:
@@ -68,14 +72,20 @@ def encode_item(self:CharLMLearner,
     return torch.as_tensor(self.vocab.encode(p))
 
 # %% ../nbs/13a_text_learner.ipynb #eb712ac5
+def next_char_probs(
+    logits:Tensor, # scores over the vocabulary, `(..., vocab_size)`: one prompt's or a batch's
+) -> Tensor:
+    "The probabilities of the next character: the softmax of `logits` with the padding index (0) never chosen, as `sample` draws."
+    logits = logits.float().clone()
+    logits[..., 0] = -float('inf')
+    return F.softmax(logits, -1)
+
 @patch
 def decode_output(self:CharLMLearner,
     raw:Tensor, # the model's scores after each character of the prompt, (len(prompt), vocab_size)
 ) -> tuple[str, Tensor]:
     "The hook of `predict`: the likeliest next character, and the probabilities of every character `(vocab_size,)`."
-    logits = (raw[-1] if raw.ndim == 2 else raw).clone()     # (vocab_size,): after the last character
-    logits[0] = -float('inf')                                # never the padding index, as `sample`
-    probs = F.softmax(logits, -1)
+    probs = next_char_probs(raw[-1] if raw.ndim == 2 else raw)      # (vocab_size,): after the last character
     return self.vocab.itos[int(probs.argmax())], probs
 
 # %% ../nbs/13a_text_learner.ipynb #670590a5
@@ -85,10 +95,13 @@ def show_results(self:CharLMLearner,
     context:int=40, # characters of context given to the model
     length:int=20, # characters predicted after each context
     seed:int=0, # seed of the places chosen
+    text:str|None=None, # the text to take the places from; None: the validation text (a loaded learner has none)
 ) -> pd.DataFrame:
-    "A table of validation contexts, the text that really follows, and the model's greedy continuation."
-    t = self.valid_text
-    if len(t) < context + length: raise ValueError(f"the validation text has {len(t)} characters, fewer than context+length={context + length}")
+    "A table of contexts from the validation text (or `text`), the text that really follows, and the model's greedy continuation."
+    t = self.valid_text if text is None else text
+    if not t: raise ValueError("this learner has no validation text (load_learner brings the model and its vocabulary, not the texts): "
+                            "pass one, show_results(text=...)")
+    if len(t) < context + length: raise ValueError(f"the {'validation ' if text is None else ''}text has {len(t)} characters, fewer than context+length={context + length}")
     starts = np.random.default_rng(seed).choice(len(t) - context - length + 1, size=n, replace=False)
     rows = [{'context': t[i:i+context], 'actual': t[i+context:i+context+length],
              'predicted': self.generate(t[i:i+context], length, temperature=0.)} for i in sorted(starts)]
@@ -154,4 +167,46 @@ def text_learner(
                          f"with bptt={bptt}; give at least {8*bptt:,} and {2*bptt:,} (more lines), or a smaller bptt")
     if bs is None: bs = max(1, min(r['bs'], len(trn)//(8*bptt)))   # the recipe's, but at least 8 steps an epoch
     return charlm_learner(vocab, trn, val, recipe, budget=budget, bs=bs, bptt=bptt, **kwargs,
-                          learner_cls=partial(CharLMLearner, vocab=vocab, train_text=trn, valid_text=val))
+                          learner_cls=partial(CharLMLearner, vocab=vocab, train_text=trn, valid_text=val, recipe=recipe))
+
+# %% ../nbs/13a_text_learner.ipynb #c604a3c7
+rebuildable(AWDCharLSTM); rebuildable(CharSeqStatefulLSTM)   # the models `charlm_learner` builds: `load_learner` rebuilds them
+
+@patch
+def labels(self:CharLMLearner) -> dict:
+    "The characters of the model's inputs and outputs, index by index: `{'vocab': itos}` (`save` records them, `load` checks them)."
+    return {'vocab': list(self.vocab.itos)}
+
+@patch
+def export_state(self:CharLMLearner) -> dict:
+    "The hook of `export`: the vocabulary and its settings, and the recipe's name; never the texts."
+    return {'vocab': list(self.vocab.itos), 'lower': self.vocab.lower, 'recipe': self.recipe}
+
+# %% ../nbs/13a_text_learner.ipynb #6e767929
+def _vocab_of(itos:list[str], lower:bool) -> Vocab:
+    "The `Vocab` whose `itos` is `itos` (padding first, the unknown token last if there is one)."
+    v = Vocab(''.join(c for c in itos[1:] if c != Vocab.UNK), unk=Vocab.UNK in itos)
+    v.lower = lower
+    if v.itos != list(itos): raise ValueError("the exported vocabulary is not one fastlessons' Vocab makes (padding first, the rest sorted): the file is damaged")
+    return v
+
+@patch(cls_method=True)
+def from_export(cls:CharLMLearner,
+    model:torch.nn.Module, # the model, its weights loaded
+    dls:DataLoaders, # empty batches: `test_dl` works, training needs a text (build a `text_learner` and `load` the weights)
+    state:dict, # what `export_state` gave
+    **kwargs, # the recipe's keyword arguments of `Learner`
+) -> CharLMLearner: # a learner that predicts and writes, without the texts
+    "The hook of `load_learner`: a `CharLMLearner` with the exported vocabulary and recipe name, and no texts."
+    return cls(model, dls, vocab=_vocab_of(state['vocab'], state['lower']), recipe=state.get('recipe'), **kwargs)
+
+# %% ../nbs/13a_text_learner.ipynb #c53259a4
+@patch
+def test_dl(self:CharLMLearner,
+    items:list[str], # the prompts
+    bs:int=64, # prompts per batch, at most
+) -> TestDL:
+    "Batches of prompts for `get_preds`: equal lengths together, the state reset before each batch, the scores after each prompt's last character."
+    if isinstance(items, str): raise TypeError("test_dl takes a list of prompts: pass [prompt], or use predict(prompt) for one")
+    return TestDL(items, self.encode_item, bs, sort_key=lambda p: len(p) if isinstance(p, str) else 0,
+                  prepare=lambda: _reset(self.model), take=lambda out: out[:, -1])   # out: (bs, len, vocab) -> (bs, vocab)
