@@ -5,7 +5,7 @@ Lower-cased text, the last 20% of lines as validation (as lesson 7). The learnin
 budget (warm-up, then anneal), so the run ends annealed whenever the budget is spent. Prints a JSON line per recipe
 with the validation loss, the seconds trained and the characters per second, then a table.
 
-    FASTLESSONS_DATA=../shared/data python bench/charlm.py                    # AWDCharLSTM (nbs/13_awd_lstm), 900 s
+    FASTLESSONS_DATA=../shared/data python bench/charlm.py                    # AWDCharLSTM (nbs/beyond/13_awd_lstm), 900 s
     FASTLESSONS_DATA=../shared/data python bench/charlm.py --compare          # that, then the previous recipe, same budget
     FASTLESSONS_DATA=../shared/data python bench/charlm.py --recipe lesson    # CharSeqStatefulLSTM with dropout (issue 5's recipe)
     python bench/charlm.py --epochs 12 --device cuda                          # by epochs instead of seconds

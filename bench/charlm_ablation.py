@@ -1,4 +1,4 @@
-"""The table of nbs/13_awd_lstm ("What each piece bought"): the lesson's 2-layer LSTM and its AWD-regularised version,
+"""The table of nbs/beyond/13_awd_lstm ("What each piece bought"): the lesson's 2-layer LSTM and its AWD-regularised version,
 trained by epochs (one cycle each), one `bench/charlm.py` run a row, printed as JSON lines as they come and then as a
 Markdown table of validation losses.
 

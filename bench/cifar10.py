@@ -1,7 +1,7 @@
 """CIFAR-10 from scratch on the CPU, for a fixed budget of training seconds (or a fixed number of epochs), evaluated on
 the 10,000 test images with and without test-time augmentation.
 
-    FASTLESSONS_DATA=../shared/data python bench/cifar10.py                    # AirNet, the airbench recipe of nbs/11_fast_cifar
+    FASTLESSONS_DATA=../shared/data python bench/cifar10.py                    # AirNet, the airbench recipe of nbs/beyond/11_fast_cifar
     FASTLESSONS_DATA=../shared/data python bench/cifar10.py --recipe muon      # AirNet with airbench94_muon's optimizer (MuonSGD)
     FASTLESSONS_DATA=../shared/data python bench/cifar10.py --recipe muon --compare   # that, then the airbench recipe, same budget
     FASTLESSONS_DATA=../shared/data python bench/cifar10.py --compare          # that, then the previous recipe (FastNet), same budget

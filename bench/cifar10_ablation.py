@@ -1,4 +1,4 @@
-"""The ablation tables of nbs/11_fast_cifar ("What each change bought"), reproduced: a recipe with one change at a time,
+"""The ablation tables of nbs/beyond/11_fast_cifar ("What each change bought"), reproduced: a recipe with one change at a time,
 each row one `bench/cifar10.py` run (alone on the machine), printed as JSON lines as they come, then as a Markdown table.
 
     FASTLESSONS_DATA=../shared/data python bench/cifar10_ablation.py --table air --device cuda   # AirNet, 6 epochs a row

@@ -11,7 +11,8 @@ Chromium (Debian's `chromium` package; no browser download). It reports, and exi
   links to the published site (settings.ini's doc_host + doc_baseurl), which nbdev writes for documented names,
   are checked against the local pages;
 - an image that does not load;
-- a notebook of `nbs/` with no page, or with no entry in the site's sidebar.
+- a notebook of `nbs/` (in any folder) with no page, or with no entry in the site's sidebar;
+- an old address (a Quarto `aliases` page that redirects) whose target page does not exist.
 A full-page screenshot of every page goes to `--shots` (an ignored folder) for people to look at.
 """
 import argparse, functools, http.server, re, sys, threading
@@ -23,9 +24,12 @@ from playwright.sync_api import sync_playwright
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync']
 
-def page_name(nb: Path) -> str:
-    "The HTML page nbdev makes of notebook `nb`: numeric prefixes dropped (`01a_callback` -> `callback.html`)."
-    return re.sub(r'^\d+[a-z]?_', '', nb.stem) + '.html'
+def page_name(nb: Path, nbs: Path = Path('nbs')) -> str:
+    "The HTML page nbdev makes of notebook `nb`: in its folder, numeric prefixes dropped (`library/01a_callback` -> `library/callback.html`)."
+    folder = nb.parent.relative_to(nbs).as_posix()
+    return ('' if folder == '.' else folder + '/') + re.sub(r'^\d+[a-z]?_', '', nb.stem) + '.html'
+
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)"')
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args): pass
@@ -55,7 +59,15 @@ def main():
     shots.mkdir(exist_ok=True)
     problems, ids, links, external = [], {}, [], set()
     pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob('*.html'))
-    notebooks = sorted(p for p in Path(a.nbs).glob('*.ipynb') if not p.name.startswith('_'))
+    redirects = {}                             # an old address (a Quarto alias): a page that sends the reader to the new one
+    for rel in pages:
+        if m := REFRESH.search((docs/rel).read_text(errors='replace')[:2000]): redirects[rel] = m.group(1)
+    for rel, to in redirects.items():
+        target = (Path(rel).parent/to).as_posix()
+        if not (docs/target).exists(): problems.append(f'{rel}: redirects to {to}, which does not exist')
+    pages = [p for p in pages if p not in redirects]
+    nbs = Path(a.nbs)
+    notebooks = sorted(p for p in nbs.rglob('*.ipynb') if not any(q.startswith(('_', '.')) for q in p.relative_to(nbs).parts))
     srv, base = serve(docs)
     sidebar_targets = set()
     with sync_playwright() as pw:
@@ -99,10 +111,11 @@ def main():
         if frag and target.endswith('.html') and frag.lower() not in {i.lower() for i in ids.get(target, set())}:
             problems.append(f'{rel}: broken anchor {href!r} (no id {frag!r} on {target})')
     for nb in notebooks:
-        name = page_name(nb)
+        name = page_name(nb, nbs)
         if name not in pages: problems.append(f'{nb}: no page {name} in {docs}')
         elif name != 'index.html' and name not in sidebar_targets: problems.append(f'{nb}: {name} has no sidebar entry')
-    print(f'check_docs: {len(pages)} pages, {len(links)} links, {len(notebooks)} notebooks checked in Chromium; '
+    print(f'check_docs: {len(pages)} pages, {len(links)} links, {len(notebooks)} notebooks checked in Chromium, '
+          f'{len(redirects)} old addresses that redirect; '
           f'screenshots in {shots}/')
     if external: print(f'check_docs: {len(external)} external resources could not load (offline?), not counted: '
                        + ', '.join(sorted(external)[:3]) + (' ...' if len(external) > 3 else ''))

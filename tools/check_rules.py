@@ -74,7 +74,7 @@ def patched(f) -> bool:
 def joined_tests(nbs:Path) -> list[str]:
     "Lines of test cells where a top-level ';' joins a test call (`test_*` or `assert`) to another statement."
     out = []
-    for f in sorted(nbs.glob('*.ipynb')):
+    for f in sorted(p for p in nbs.rglob('*.ipynb') if not any(q.startswith(('_', '.')) for q in p.relative_to(nbs).parts)):
         if f.name.startswith('_'): continue
         for c in json.loads(f.read_text())['cells']:
             src = ''.join(c['source'])
@@ -97,7 +97,7 @@ def joined_tests(nbs:Path) -> list[str]:
 def hidden_show_docs(nbs:Path) -> list[str]:
     "Cells where a `show_doc(...)` is not the cell's last statement: Jupyter and nbdev show only the last (rule 8)."
     out = []
-    for f in sorted(nbs.glob('*.ipynb')):
+    for f in sorted(p for p in nbs.rglob('*.ipynb') if not any(q.startswith(('_', '.')) for q in p.relative_to(nbs).parts)):
         if f.name.startswith('_'): continue
         for c in json.loads(f.read_text())['cells']:
             src = ''.join(c['source'])
@@ -192,7 +192,7 @@ def patch_imports(package:str, names:list[str], nbs:Path) -> list[str]:
                 elif inspect.isfunction(mf) and not mn.startswith('_') and m_of.startswith(f'{package}.'):
                     added.setdefault(mn, set()).add(m_of.split('.')[-1])
     problems = []
-    for nb_path in sorted(nbs.glob('[0-9]*.ipynb')):
+    for nb_path in sorted(p for p in nbs.rglob('[0-9]*.ipynb') if not any(q.startswith(('_', '.')) for q in p.relative_to(nbs).parts)):
         cells = [c for c in json.loads(nb_path.read_text())['cells'] if c['cell_type'] == 'code']
         srcs = [''.join(c['source']) for c in cells]
         own = re.findall(r'#\|\s*default_exp\s+(\w+)', '\n'.join(srcs))

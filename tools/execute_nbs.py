@@ -1,13 +1,13 @@
 """Execute notebooks in place so that their outputs (the docs site's figures and tables) come from real runs.
 
-    FASTLESSONS_DATA=../shared/data python tools/execute_nbs.py nbs/05_collab.ipynb [...]
+    FASTLESSONS_DATA=../shared/data python tools/execute_nbs.py nbs/lesson6/05_collab.ipynb [...]
 
 Runs every cell, `#|slow` ones included, in the notebook's folder, with a real Jupyter kernel; skips cells
 flagged `#|gpu` when CUDA is unavailable. Sets `FASTLESSONS_FULL=1` (unless already set), so a page can train
 longer than the `slow` test tier does (`full_run()` in `fastlessons.core` reads it). Adds a last markdown line
 with the hardware (CPU model and threads, or the GPU) and the time taken. Then run `nbdev_clean` and commit.
 
-    python tools/execute_nbs.py --keep-slow nbs/07_rnn.ipynb
+    python tools/execute_nbs.py --keep-slow nbs/lesson7/07_rnn.ipynb
 
 `--keep-slow` runs every cell except the `#|slow` and `#|long` ones: those keep the outputs (if any) of their
 earlier run (they are not run, so nothing after them may need their variables), and the footer says which cells

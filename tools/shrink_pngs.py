@@ -1,6 +1,6 @@
 """Re-encode a notebook's largest PNG outputs as 256-colour PNGs (the same images, smaller files), in place.
 
-    python tools/shrink_pngs.py nbs/10_cam.ipynb [--min-kb 100]
+    python tools/shrink_pngs.py nbs/lesson7/10_cam.ipynb [--min-kb 100]
 
 For pages whose figures are photographs under heat maps: matplotlib's full-colour PNGs of them run to hundreds of KB
 each. Only outputs larger than `--min-kb` (after base64) are touched, and only when the re-encoded file is smaller.
