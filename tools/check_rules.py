@@ -106,6 +106,8 @@ def hidden_show_docs(nbs:Path) -> list[str]:
             except SyntaxError: continue
             calls = [st for st in body if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call)
                      and getattr(st.value.func, 'id', None) == 'show_doc']
+            if calls and re.match(r'#\|\s*hide\b', src):
+                out.append(f"{f.name}: cell {c.get('id')} is hidden (#| hide), so its show_doc never renders: use #| echo: false"); continue
             hidden = [ast.get_source_segment(src, st) for st in calls if st is not body[-1]]
             if hidden: out.append(f"{f.name}: cell {c.get('id')} shows only its last statement, so {', '.join(hidden)} "
                                   f"{'is' if len(hidden) == 1 else 'are'} never rendered: give each show_doc a cell of its own")
