@@ -5,6 +5,7 @@
 # %% ../nbs/lesson6/05b_tabular.ipynb #a6c2e0f7
 from __future__ import annotations
 import time
+import dataclasses
 from dataclasses import dataclass
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from .loaders import DataLoaders, TensorLoader
 from .metrics import accuracy, mse
 import fastlessons.inference, fastlessons.freezing  # noqa: F401 (add get_preds, validate, predict, tta, summary, freeze ... to the Learner)
 from .collab import sigmoid_range, _emb, _check_valid_pct
+from .export import rebuildable
 
 # %% auto #0
 __all__ = ['MixedInputModel', 'emb_sizes', 'table_dls', 'embed_features', 'compare_features', 'TabularProc', 'TabularLearner',
@@ -239,6 +241,8 @@ def show_results(self:TabularLearner,
     seed:int=0, # which ones: a seeded random sample
 ) -> pd.DataFrame:
     "`n` validation rows: their input columns, the actual and the predicted value (as `predict` decodes it), indexed as in the table."
+    if self.df is None: raise ValueError("this learner was loaded without its table (load_learner): show_results draws validation rows from "
+                                         "the table; predict one row with predict(row), or many with get_preds([(learn.proc.encode(rows),)])")
     idx = np.sort(np.random.default_rng(seed).choice(self.valid_idx, min(n, len(self.valid_idx)), replace=False))
     rows = self.df.iloc[idx]
     raw = self.get_preds([(self.proc.encode(rows),)])[0]                             # one unlabelled batch of the rows
@@ -295,3 +299,28 @@ def tabular_learner(
     kwargs = dict(loss_func=F.cross_entropy if classification else F.mse_loss, opt_func=torch.optim.AdamW,
                   metrics=accuracy if classification else mse) | kwargs
     return TabularLearner(df, proc, y_name, classes, train_idx, valid_idx, model, dls, lr=lr, wd=wd, **kwargs)
+
+# %% ../nbs/lesson6/05b_tabular.ipynb #a66d6ec0
+rebuildable(MixedInputModel)                               # `load_learner` may rebuild it from its recorded arguments
+
+@patch
+def labels(self:TabularLearner) -> dict:
+    "What the model's inputs and outputs mean: a classifier's classes and each categorical column's categories (`save` records them, `load` checks them)."
+    return {'classes': self.classes, 'categories': self.proc.categories}
+
+# %% ../nbs/lesson6/05b_tabular.ipynb #88c13783
+@patch
+def export_state(self:TabularLearner) -> dict:
+    "The hook of `export`: how rows become inputs (the `TabularProc`), the column predicted and the classes; never the table."
+    return {'proc': dataclasses.asdict(self.proc), 'y_name': self.y_name, 'classes': self.classes}
+
+@patch(cls_method=True)
+def from_export(cls:TabularLearner,
+    model:nn.Module, # the model, its weights loaded
+    dls:DataLoaders, # empty batches
+    state:dict, # what `export_state` gave
+    **kwargs, # the recipe's keyword arguments of `Learner`
+) -> TabularLearner: # a learner that encodes and predicts rows as the exported one did, without the table
+    "The hook of `load_learner`: a `TabularLearner` with the exported `TabularProc` and classes, and no table (`df` is None)."
+    empty = np.zeros(0, dtype=int)
+    return cls(None, TabularProc(**state['proc']), state['y_name'], state['classes'], empty, empty, model, dls, **kwargs)
