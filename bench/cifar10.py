@@ -19,6 +19,13 @@ float32 and bf16, the run's achieved GFLOP/s and its share of those rates (`util
 where a step's time goes (`step_profile_ms`: convolutions, matrix products, optimizer, data and augmentation, other
 ops, Python), from a few steps profiled after training (`--profile 0` skips them).
 
+Before training, the run chooses how to compute (`speed_choices` in the JSON, each with its reason): the precision
+(`air_precision`), Muon's Newton-Schulz precision (`muon_ns_precision`), the layout (`layout_choice`: channels-last or
+the usual, by timing a step of each) and whether to compile (`compile_choice`: `torch.compile` where a step is faster
+and the saving pays for the compilation within the budget; the compilation test's timings are kept per CPU in
+`probes.json` of the data cache, so only a machine's first run pays for it). The probes' seconds come out of the
+training budget (`probe_seconds`); `--channels_last 1|0` and `--compile 1|0` skip them.
+
 Target (issue 15): TTA accuracy of at least 90.0% within 600 s of 2-thread CPU training. Run it alone: a second busy
 process on a 2-core machine slows it 3-4x.
 """
@@ -30,7 +37,7 @@ from fastlessons.data import get_data
 from fastlessons.metrics import accuracy
 from fastlessons.vision import load_image_folder, channel_stats, image_dls
 from fastlessons.convnets import resnet2_learner, tta_augs
-from fastlessons.perf import limit_report
+from fastlessons.perf import limit_report, layout_choice, compile_choice, _set_layout
 from fastlessons.fast_cifar import fast_cifar_learner, air_cifar_learner, muon_cifar_learner, AIR_SCHEDULES
 
 def parse_resize(s):
@@ -50,6 +57,7 @@ def build(recipe, a, x, y, tx, ty):
         if a.no_lookahead and recipe == 'air': kw['lookahead'] = False
         if a.train_scale and recipe == 'air': kw['frozen_scale'] = False
         if not a.whiten: kw['whiten'] = False
+        if recipe == 'muon' and a.ns_precision: kw['ns_precision'] = a.ns_precision
         make = air_cifar_learner if recipe == 'air' else muon_cifar_learner
         learn = make(x, y, tx, ty, seed=a.seed, **kw, **dev)
         name = ('AirNet, airbench recipe' if recipe == 'air' else 'AirNet, airbench94_muon recipe') + ''.join(f', {k}={v}' for k, v in kw.items())
@@ -78,21 +86,29 @@ def run(recipe, a, x, y, tx, ty, load_s, decoded):
     if a.tta_flip_only: augs = augs[:1]                       # tta_augs puts the flip first
     moms = None if a.moms == 'none' else tuple(float(v) for v in a.moms.split(','))
     if moms: cycle['moms'] = moms; name += f', moms={moms}'
+    choices, t0 = dict(getattr(learn, 'speed_choices', {})), time.perf_counter()     # what was chosen for speed, and why
+    if a.channels_last == 'auto': choices['layout'] = layout_choice(learn)
+    else: _set_layout(learn, a.channels_last == '1'); choices['layout'] = dict(channels_last=learn.channels_last, reason=f'--channels_last {a.channels_last}')
+    if a.compile == 'auto': choices['compile'] = compile_choice(learn, budget=None if a.epochs else a.budget)
+    else: choices['compile'] = dict(compile=a.compile == '1', reason=f'--compile {a.compile}')
+    if a.compile == '1': learn.model.compile()
+    probe_s = time.perf_counter() - t0                       # the probes' time comes out of the training budget
     t1 = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr):
         if a.epochs: learn.fit_one_cycle(a.epochs, **cycle)
-        else: learn.fit_budget(a.budget, **cycle)
+        else: learn.fit_budget(a.budget - probe_s, **cycle)
     test_acc = learn.recorder.values[-1][2]
     t2 = time.perf_counter()
     p, t = learn.tta(learn.dls.valid, augs=augs)
     tta_acc = accuracy(p, t).item(); t3 = time.perf_counter()
     used, n_items = learn.train_seconds, learn.n_items          # the loop's own count: seconds and images of training
-    target_ok = tta_acc >= a.target and (a.epochs or used <= a.budget + 1)
+    target_ok = tta_acc >= a.target and (a.epochs or used + probe_s <= a.budget + 1)
     limit = limit_report(learn, n_items/used, profile=a.profile)   # FLOPs per image, the machine's rates now, utilisation, a step's profile
     return dict(bench='cifar10', recipe=recipe, model=name, params=sum(q.numel() for q in learn.model.parameters() if q.requires_grad),
                 threads=torch.get_num_threads(), device=str(learn.device), mixed_precision=learn.mixed_precision,
                 bs=learn.dls.train.bs, lr=learn.base_lrs, wd=learn.wds, one_cycle={k: getattr(v, '__name__', v) for k, v in {**learn.one_cycle, **cycle}.items()}, moms=moms, seed=a.seed,
                 budget_s=None if a.epochs else a.budget, epochs_asked=a.epochs, train_seconds=round(used, 1),
+                probe_seconds=round(probe_s, 1), speed_choices=choices,
                 epochs=round(n_items/len(x), 2), images_per_second=round(n_items/used), test_acc=round(test_acc, 4),
                 tta_acc=round(tta_acc, 4), tta_copies=1 + len(augs), tta_seconds=round(t3 - t2, 1),
                 wall_seconds=round(t3 - t1, 1), first_decode_seconds=round(load_s, 1) if decoded else None,
@@ -122,6 +138,9 @@ def main():
     ap.add_argument('--resize', default=None, help="ProgressiveResize schedule 'size:until,...', or 'none' (default: the recipe's)")
     ap.add_argument('--whiten', type=int, default=1, help='0 trains the first layer instead of whitening it')
     ap.add_argument('--tta_flip_only', action='store_true', help='TTA: the image and its flip only')
+    ap.add_argument('--channels_last', default='auto', choices=['auto', '1', '0'], help="'auto': layout_choice times a step in both layouts (its seconds come out of the budget)")
+    ap.add_argument('--compile', default='auto', choices=['auto', '1', '0'], help="'auto': compile_choice (torch.compile where it pays within the budget; its timings kept per CPU in probes.json)")
+    ap.add_argument('--ns_precision', default=None, choices=['auto', 'bfloat16', 'float32'], help="muon: Newton-Schulz's precision (default the recipe's 'auto': muon_ns_precision)")
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--target', type=float, default=0.90, help='TTA accuracy that counts as met')
     ap.add_argument('--profile', type=int, default=1, help="1: profile a few steps after training (where a step's time goes); 0: skip it")
@@ -149,6 +168,8 @@ def main():
                               tta_acc_new=new['tta_acc'], tta_acc_previous=old['tta_acc'], tta_acc_gain=round(new['tta_acc'] - old['tta_acc'], 4),
                               images_per_second_ratio=round(new['images_per_second']/old['images_per_second'], 3),
                               train_seconds=[new['train_seconds'], old['train_seconds']], cpu=report['cpu'])))
+    for r in results:
+        for k, v in r['speed_choices'].items(): print(f"{k}: {v['reason']}")
     print('\n| recipe | precision | train s | epochs | images/s | GFLOP/image | GFLOP/s | of conv rate | test acc | TTA acc |\n|---|---|---|---|---|---|---|---|---|---|')
     for r in results:
         print(f"| {r['model']} | {r['precision']} | {r['train_seconds']} | {r['epochs']} | {r['images_per_second']} | {r['gflop_per_item']} | "

@@ -26,7 +26,7 @@ def collab_case(n:int):
     return learn, list(zip(d.userId.tolist(), d.movieId.tolist())), lambda p: p.raw, 'MovieLens ml-latest-small validation pairs'
 
 def text_case(n:int):
-    learn = text_learner(get_data('nietzsche'), lower=True, device='cpu', progress=False, mixed_precision=None)
+    learn = text_learner(get_data('nietzsche'), lower=True, recipe='awd', device='cpu', progress=False, mixed_precision=None)
     rng, t = np.random.default_rng(0), learn.valid_text
     lens = rng.integers(10, 41, n); starts = rng.integers(0, len(t) - 41, n)
     prompts = [t[s:s+k] for s, k in zip(starts, lens)]

@@ -265,15 +265,23 @@ def choose_lstm_step(
                 reason=f"{best}: at least {wins[best]}x faster than nn.LSTM in float32 in each of {rounds} rounds")
 
 # %% ../nbs/beyond/13_awd_lstm.ipynb #28f5fada
-CHARLM_RECIPES = {   # every number of `charlm_learner`'s two recipes: its defaults, `bench/charlm.py`'s and these pages'
-    'awd': dict(
+CHARLM_RECIPES = {   # every number of `charlm_learner`'s recipes: its defaults, `bench/charlm.py`'s and these pages'
+    'awd': dict(                   # for budgets that buy ~20 epochs or more (measured at 24-28)
         bs=128,                    # streams per batch
         bptt=64,                   # mean sequence length (characters)
         lr=1e-2,                   # AdamW's peak learning rate
         wd=0.02,                   # decoupled weight decay (what the recipe was measured with)
         one_cycle=dict(pct_start=0.1, div=10., final_div=100.),   # the lr's one cycle: 10% warm-up, down to lr/1000
     ),
-    'lesson': dict(
+    'awd_light': dict(             # for ~6 to 20 epochs: the recipe of 2026-11-29 (1.2606 after 17 epochs, "Bigger batches")
+        bs=64,                     # the lesson's batch shape: more, smaller steps
+        bptt=16,
+        lr=5e-3,
+        wd=0.02,
+        dropouts=dict(emb_p=0.02, input_p=0.1, hidden_p=0.15, weight_p=0.2, out_p=0.1),   # lighter than AWD_DROPOUTS: made for fewer epochs
+        one_cycle=dict(pct_start=0.1, div=10., final_div=100.),
+    ),
+    'lesson': dict(                # for budgets under ~6 epochs
         bs=64,                     # the lesson's streams per batch
         bptt=16,                   # about twice the lesson's 8
         lr=3e-3,                   # the previous recipe's
@@ -288,7 +296,7 @@ def charlm_learner(
     vocab:Vocab, # the characters
     train:str, # training text
     valid:str, # validation text
-    recipe:str='awd', # 'awd' (`AWDCharLSTM` + `RNNRegularizer`) or 'lesson' (`CharSeqStatefulLSTM`, dropout 0.3, the previous recipe)
+    recipe:str='awd', # 'awd' (`AWDCharLSTM` + `RNNRegularizer`), 'awd_light' (the same, lighter, on 64 x 16 batches) or 'lesson' (`CharSeqStatefulLSTM`, dropout 0.3)
     budget:float|None=900., # seconds of training for a `TimeBudget`; None: no schedule (`fit_one_cycle` by epochs)
     bs:int|None=None, # streams per batch; None: the recipe's (`CHARLM_RECIPES`: 128 for awd, 64 for lesson)
     bptt:int|None=None, # mean sequence length; None: the recipe's (64 for awd, 16 for lesson)
@@ -304,23 +312,23 @@ def charlm_learner(
     seed:int=0, # seeds the model and the batches' lengths
     cbs:list|None=None, # more callbacks
     learner_cls:type=Learner, # the class built: `Learner`, or a subclass (`text_learner` builds a `CharLMLearner`)
-    **kwargs # the dropouts of `AWDCharLSTM` (default `AWD_DROPOUTS`), and `Learner`'s (device, progress, ...)
+    **kwargs # the dropouts of `AWDCharLSTM` (default the recipe's: `AWD_DROPOUTS` for awd), and `Learner`'s (device, progress, ...)
 ) -> Learner: # the learner, ready to `fit_budget` or `fit_one_cycle`
     "A `Learner` for the lesson's 2-layer character LSTM on `train`, validated on `valid`, with the AWD or the lesson recipe."
-    if recipe not in ('awd', 'lesson'): raise ValueError(f"recipe={recipe!r}: use 'awd' or 'lesson'")
+    if recipe not in CHARLM_RECIPES: raise ValueError(f"recipe={recipe!r}: use one of {list(CHARLM_RECIPES)}")
     ps = {k: kwargs.pop(k) for k in AWD_DROPOUTS if k in kwargs}
     if recipe == 'lesson' and ps: raise ValueError(f"{sorted(ps)} are AWDCharLSTM's dropouts; the lesson recipe takes `dropout`")
-    ps = {**AWD_DROPOUTS, **ps}
     r = CHARLM_RECIPES[recipe]
+    ps = {**r.get('dropouts', AWD_DROPOUTS), **ps}
     bs, bptt, lr, wd = (r[k] if v is None else v for k, v in dict(bs=bs, bptt=bptt, lr=lr, wd=wd).items())
     if dropout is None: dropout = r.get('dropout', 0.3)
     if not (lr > 0 and bs >= 1 and bptt >= 1): raise ValueError(f"charlm_learner needs lr > 0, bs >= 1 and bptt >= 1; got lr={lr}, bs={bs}, bptt={bptt}")
     dev = torch.device(kwargs.get('device') or default_device())
-    choice = lstm_choice(mixed_precision, dev, n_hidden, bs, bptt, scan=recipe == 'awd')
+    choice = lstm_choice(mixed_precision, dev, n_hidden, bs, bptt, scan=recipe != 'lesson')
     mixed_precision = choice['mixed_precision']
     torch.manual_seed(seed)
     dls = lm_dls(vocab.encode(train), vocab.encode(valid), bs=bs, bptt=bptt, seed=seed)
-    if recipe == 'awd': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, lstm_impl=choice['lstm_impl'], **ps), [RNNRegularizer(ar, tar)]
+    if recipe != 'lesson': model, reg = AWDCharLSTM(len(vocab), 42, n_hidden, nl=2, lstm_impl=choice['lstm_impl'], **ps), [RNNRegularizer(ar, tar)]
     else: model, reg = CharSeqStatefulLSTM(len(vocab), 42, n_hidden, nl=2, dropout=dropout, out_dropout=dropout), []
     cycle = dict(r['one_cycle'], moms=moms)
     sched = [TimeBudget(budget, items_per_s), OneCycle(**cycle)] if budget else []

@@ -4,11 +4,14 @@
 
 # %% ../nbs/beyond/11_fast_cifar.ipynb #633a30a1
 from __future__ import annotations
+import math
 from functools import partial
+from typing import Callable
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .core import set_seed, default_device, bf16_probe, choose_precision
+from .core import set_seed, default_device, bf16_probe, choose_precision, cpu_info, BF16_FLAGS
+from .perf import choose_fastest
 from .learner import Learner
 from .callback import Callback
 from .metrics import accuracy
@@ -20,7 +23,7 @@ from .vision import Normalize, Augment, pad_crop_flip, image_dls, channel_stats
 # %% auto #0
 __all__ = ['FAST_RECIPE', 'AIR_SCHEDULES', 'AIR_RECIPE', 'MUON_RECIPE', 'patch_whitening', 'conv_bn', 'dirac_init_', 'ConvGroup',
            'FastNet', 'ProgressiveResize', 'fast_cifar_learner', 'FrozenScaleBN', 'AirBlock', 'Scale', 'AirNet',
-           'AlternatingFlip', 'air_precision', 'air_cifar_learner', 'muon_cifar_learner']
+           'AlternatingFlip', 'air_precision', 'air_cifar_learner', 'muon_ns_precision', 'muon_cifar_learner']
 
 # %% ../nbs/beyond/11_fast_cifar.ipynb #5ffffc8c
 def patch_whitening(
@@ -299,13 +302,13 @@ def _air_parts(*, x, y, x_valid, seed, widths, frozen_scale, whiten, pad, pad_mo
     if schedule not in AIR_SCHEDULES: raise ValueError(f"schedule={schedule!r}: use one of {list(AIR_SCHEDULES)}")
     if flip not in ('random', 'alternate'): raise ValueError(f"flip={flip!r}: use 'random' or 'alternate'")
     set_seed(seed)
-    mixed_precision = air_precision(mixed_precision, torch.device(kwargs.get('device') or default_device()))['mixed_precision']
+    precision = air_precision(mixed_precision, torch.device(kwargs.get('device') or default_device()))
     model = AirNet(channel_stats(x), widths, n_out=int(y.max()) + 1, x_whiten=x[:5000] if whiten else None, frozen_scale=frozen_scale, **net_kw)
     alt = flip == 'alternate'
     cbs = ([Augment(partial(pad_crop_flip, pad=pad, mode=pad_mode, flip=not alt))] + ([AlternatingFlip(seed)] if alt else []) +
            ([ProgressiveResize(resize)] if resize else []) +
            ([TimeBudget(budget), OneCycle(**AIR_SCHEDULES[schedule])] if budget else []) + ([Lookahead()] if lookahead else []))
-    return model, cbs + list(kwargs.pop('cbs', None) or []), mixed_precision
+    return model, cbs + list(kwargs.pop('cbs', None) or []), precision
 
 def air_cifar_learner(
     x:Tensor, # training images (n, 3, h, w) as uint8 pixels
@@ -333,12 +336,15 @@ def air_cifar_learner(
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
 ) -> Learner: # the learner, ready to fit
     "A `Learner` training `AirNet` with airbench's recipe, fitted to a time budget."
-    model, cbs, mixed_precision = _air_parts(x=x, y=y, x_valid=x_valid, seed=seed, widths=widths, frozen_scale=frozen_scale, whiten=whiten,
-                                            pad=pad, pad_mode=pad_mode, flip=flip, resize=resize, budget=budget, schedule=schedule,
-                                            lookahead=lookahead, mixed_precision=mixed_precision, kwargs=kwargs, who='air_cifar_learner')
-    return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
-                   partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
-                   groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, one_cycle=AIR_SCHEDULES[schedule], **kwargs)
+    model, cbs, precision = _air_parts(x=x, y=y, x_valid=x_valid, seed=seed, widths=widths, frozen_scale=frozen_scale, whiten=whiten,
+                                       pad=pad, pad_mode=pad_mode, flip=flip, resize=resize, budget=budget, schedule=schedule,
+                                       lookahead=lookahead, mixed_precision=mixed_precision, kwargs=kwargs, who='air_cifar_learner')
+    learn = Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
+                    partial(torch.optim.SGD, momentum=mom, nesterov=True), lr=[lr*bias_lr_mult, lr], wd=[wd/bias_lr_mult, wd], wd_type='l2',
+                    groups=bias_groups, metrics=accuracy, channels_last=True, mixed_precision=precision['mixed_precision'], cbs=cbs,
+                    one_cycle=AIR_SCHEDULES[schedule], **kwargs)
+    learn.speed_choices = {'precision': precision}      # what was chosen for speed, and why (the benchmarks print it)
+    return learn
 
 # %% ../nbs/beyond/11_fast_cifar.ipynb #5fd86302
 MUON_RECIPE = {   # every number of `muon_cifar_learner`: its defaults, the bench's and this page's
@@ -360,6 +366,31 @@ MUON_RECIPE = {   # every number of `muon_cifar_learner`: its defaults, the benc
     'whiten': True,                    # set and freeze the first layer from 5,000 training images (False: train it)
     'resize': ((24, 0.5),),            # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
 }
+
+# %% ../nbs/beyond/11_fast_cifar.ipynb #09d3f36c
+def muon_ns_precision(
+    asked:str, # 'auto', 'bfloat16' or 'float32'
+    mixed_precision:str|None, # the precision the net trains in (`air_precision`'s choice): 'bf16' or None (float32)
+    device:torch.device, # where it trains
+    shapes:list, # the filter banks' shapes, (out, in, k, k)
+    flags:list|None=None, # the CPU's extensions; None: this CPU's (tests pass a fake list)
+    timer:Callable|None=None, # `choose_fastest`'s timer; None: time it (tests pass a fake)
+) -> dict: # {'ns_dtype', 'reason'}, and the timings where it timed
+    "The precision of `MuonSGD`'s Newton-Schulz iteration: bf16 (airbench94_muon's) on CUDA and where this CPU runs it faster, else float32."
+    if asked != 'auto':
+        if asked not in ('bfloat16', 'float32'): raise ValueError(f"ns_precision={asked!r}: use 'auto', 'bfloat16' or 'float32'")
+        return dict(ns_dtype=asked, reason=f"ns_precision={asked!r} was asked for")
+    if device.type == 'cuda': return dict(ns_dtype='bfloat16', reason="bf16 on CUDA, as airbench94_muon")
+    if mixed_precision != 'bf16':
+        have = [f for f in (cpu_info()['cpu_flags'] if flags is None else flags) if f in BF16_FLAGS]
+        return dict(ns_dtype='float32', reason='float32: the net trains in float32' if have else
+                    'float32: this CPU has no bf16 instructions, so every bf16 product would be emulated')
+    with torch.random.fork_rng(devices=[]):             # the probe's random matrices leave the seed's stream alone
+        gs = [torch.randn(s[0], math.prod(s[1:])) for s in shapes]
+    way = lambda dt: (lambda: [newton_schulz(g, dtype=dt) for g in gs])
+    r = choose_fastest({'bfloat16': way(torch.bfloat16), 'float32': way(torch.float32)}, default='bfloat16', timer=timer,
+                       what='Newton-Schulz in')
+    return dict(ns_dtype=r['choice'], reason=r['reason'], seconds=r['seconds'])
 
 # %% ../nbs/beyond/11_fast_cifar.ipynb #a7ed4d85
 def muon_cifar_learner(
@@ -385,17 +416,23 @@ def muon_cifar_learner(
     whiten:bool=MUON_RECIPE['whiten'], # set and freeze the first layer from 5,000 training images (False: train it)
     resize=MUON_RECIPE['resize'], # `ProgressiveResize`'s schedule: 24x24 for the first half; () trains at full size throughout
     mixed_precision:str|None='auto', # 'auto': bf16 where `bf16_probe` measures the convolution 1.2x faster (and on CUDA); None: float32
+    ns_precision:str='auto', # `MuonSGD`'s Newton-Schulz iteration: 'auto' (`muon_ns_precision`), 'bfloat16' or 'float32'
     seed:int=0, # seeds the model's initialisation (and everything else `set_seed` seeds)
     **kwargs # passed to `Learner` (`device`, `progress`, `cbs`, ...)
 ) -> Learner: # the learner, ready to fit
     "A `Learner` training `AirNet` with airbench94_muon's recipe (`MuonSGD`), fitted to a time budget."
     if lr is None: lr = 0.24*(bs/2000)**0.5
     if min(lr, bias_lr, head_lr) <= 0 or bs < 1: raise ValueError(f"muon_cifar_learner: lr, bias_lr and head_lr must be > 0 and bs >= 1; got {lr}, {bias_lr}, {head_lr}, {bs}")
-    model, cbs, mixed_precision = _air_parts(x=x, y=y, x_valid=x_valid, seed=seed, widths=widths, frozen_scale=True, whiten=whiten,
-                                            pad=pad, pad_mode=pad_mode, flip=flip, resize=resize, budget=budget, schedule=schedule,
-                                            lookahead=lookahead, mixed_precision=mixed_precision, kwargs=kwargs, who='muon_cifar_learner',
-                                            scale=1/widths[-1], head_std=1.)
+    model, cbs, precision = _air_parts(x=x, y=y, x_valid=x_valid, seed=seed, widths=widths, frozen_scale=True, whiten=whiten,
+                                       pad=pad, pad_mode=pad_mode, flip=flip, resize=resize, budget=budget, schedule=schedule,
+                                       lookahead=lookahead, mixed_precision=mixed_precision, kwargs=kwargs, who='muon_cifar_learner',
+                                       scale=1/widths[-1], head_std=1.)
+    ns = muon_ns_precision(ns_precision, precision['mixed_precision'], torch.device(kwargs.get('device') or default_device()),
+                           [p.shape for p in model.parameters() if p.ndim == 4 and p.requires_grad])
     lrs = [bias_lr*bs, head_lr*bs, lr]
-    return Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
-                   partial(MuonSGD, momentum=mom, ortho_momentum=ortho_mom), lr=lrs, wd=[wd*bs/lrs[0], wd*bs/lrs[1], 0.], wd_type='l2',
-                   groups=muon_groups, metrics=accuracy, channels_last=True, mixed_precision=mixed_precision, cbs=cbs, one_cycle=AIR_SCHEDULES[schedule], **kwargs)
+    learn = Learner(model, image_dls(x, y, x_valid, y_valid, bs=bs, seed=seed), partial(F.cross_entropy, label_smoothing=label_smoothing),
+                    partial(MuonSGD, momentum=mom, ortho_momentum=ortho_mom, ns_dtype=ns['ns_dtype']), lr=lrs, wd=[wd*bs/lrs[0], wd*bs/lrs[1], 0.],
+                    wd_type='l2', groups=muon_groups, metrics=accuracy, channels_last=True, mixed_precision=precision['mixed_precision'], cbs=cbs,
+                    one_cycle=AIR_SCHEDULES[schedule], **kwargs)
+    learn.speed_choices = {'precision': precision, 'newton_schulz': ns}    # what was chosen for speed, and why (the benchmarks print it)
+    return learn

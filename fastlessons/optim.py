@@ -64,12 +64,13 @@ def newton_schulz(
     steps:int=3, # iterations (airbench94_muon: 3; `torch.optim.Muon`: 5)
     coefs:tuple[float, float, float]=(3.4445, -4.775, 2.0315), # a, b, c of the polynomial a*x + b*x^3 + c*x^5
     eps:float=1e-7, # guards the division by the norm
+    dtype:torch.dtype=torch.bfloat16, # the iteration's precision: bf16 as airbench94_muon; float32 where bf16 is slow (a CPU without bf16 instructions)
 ) -> Tensor:
-    "`g` with its singular values pushed towards 1 (about `U @ V.T` of its SVD), by a quintic Newton-Schulz iteration in bf16."
+    "`g` with its singular values pushed towards 1 (about `U @ V.T` of its SVD), by a quintic Newton-Schulz iteration (in bf16 unless `dtype` says)."
     if g.ndim != 2: raise ValueError(f"newton_schulz expects a matrix, got shape {tuple(g.shape)}: reshape a filter bank to (out, -1) first")
     a, b, c = coefs
     tall = g.shape[0] > g.shape[1]
-    x = g.bfloat16().T if tall else g.bfloat16()     # iterate on the wide side: its (m, m) products are the small ones
+    x = g.to(dtype).T if tall else g.to(dtype)       # iterate on the wide side: its (m, m) products are the small ones
     x = x/(x.norm() + eps)                            # the Frobenius norm bounds the largest singular value: all are now <= 1
     for _ in range(steps):
         s = x @ x.T
@@ -86,10 +87,12 @@ class MuonSGD(torch.optim.Optimizer):
         ortho_momentum:float=0.6, # Nesterov momentum of the orthogonalised ones
         ns_steps:int=3, # `newton_schulz` iterations
         renorm:bool=True, # rescale each orthogonalised weight to norm sqrt(out channels) before its step
+        ns_dtype:str='bfloat16', # precision of `newton_schulz`: 'bfloat16' (airbench94_muon's) or 'float32' (faster on a CPU without bf16 instructions)
     ):
         if lr < 0 or not 0 <= momentum < 1 or not 0 <= ortho_momentum < 1 or ns_steps < 1:
             raise ValueError(f"MuonSGD: lr must be >= 0, momenta in [0, 1) and ns_steps >= 1; got {lr}, {momentum}, {ortho_momentum}, {ns_steps}")
-        super().__init__(params, dict(lr=lr, momentum=momentum, ortho_momentum=ortho_momentum, ns_steps=ns_steps, renorm=renorm, ortho=None))
+        if ns_dtype not in ('bfloat16', 'float32'): raise ValueError(f"MuonSGD: ns_dtype={ns_dtype!r}: use 'bfloat16' or 'float32'")
+        super().__init__(params, dict(lr=lr, momentum=momentum, ortho_momentum=ortho_momentum, ns_steps=ns_steps, renorm=renorm, ortho=None, ns_dtype=ns_dtype))
 
     @torch.no_grad()
     def step(self,
@@ -111,6 +114,6 @@ class MuonSGD(torch.optim.Optimizer):
                 d = p.grad.add(buf, alpha=mom)                      # Nesterov: the gradient plus the momentum once more
                 if ortho:
                     if pg['renorm']: p.mul_(p.shape[0]**0.5/p.norm().clamp_min(1e-12))
-                    d = newton_schulz(d.reshape(len(d), -1), pg['ns_steps']).view(p.shape)
+                    d = newton_schulz(d.reshape(len(d), -1), pg['ns_steps'], dtype=getattr(torch, pg['ns_dtype'])).view(p.shape)
                 p.add_(d.to(p.dtype), alpha=-pg['lr'])
         return loss

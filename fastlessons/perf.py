@@ -4,19 +4,21 @@
 
 # %% ../nbs/library/02f_perf.ipynb #9574b645
 from __future__ import annotations
-import contextlib, os, sys, time
+import contextlib, json, os, sys, time
+from pathlib import Path
 from typing import Callable
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
-from .core import _best_time, matmul_gflops, call_model
+from .core import _best_time, matmul_gflops, call_model, cpu_info
+from .data import cache_dir
 from .callback import Callback, CancelFitException
 from .learner import Learner, _n_items
 from .inference import _first_batch
 
 # %% auto #0
 __all__ = ['RNN_FLOPS', 'count_flops', 'train_flops', 'conv_gflops', 'peak_rates', 'utilisation', 'step_profile', 'profile_table',
-           'loop_rate', 'limit_report']
+           'loop_rate', 'limit_report', 'choose_fastest', 'probe_cache', 'compile_choice', 'layout_choice']
 
 # %% ../nbs/library/02f_perf.ipynb #0541a99f
 def _rnn_fwd(inp, w_ih, w_hh, *args, out_shape=None, **kwargs) -> int:
@@ -218,3 +220,142 @@ def limit_report(
         out['step_profile_ms'] = {k: round(v*1e3, 1) for k, v in p.items()}
         out['step_profile_share'] = {k: round(v/tot, 3) for k, v in p.items() if k != 'step_seconds'}
     return out
+
+# %% ../nbs/library/02f_perf.ipynb #a0261250
+def _round_times(
+    options:dict, # name -> a function of no arguments
+    reps:int, # timed rounds
+) -> dict:
+    "Best seconds of each option: one warm-up each, then `reps` rounds that time every option once, so that drift hits all alike."
+    for fn in options.values(): fn()
+    ts = {k: [] for k in options}
+    for _ in range(reps):
+        for k, fn in options.items():
+            t0 = time.perf_counter(); fn(); ts[k].append(time.perf_counter() - t0)
+    return {k: min(v) for k, v in ts.items()}
+
+def choose_fastest(
+    options:dict, # name -> a function of no arguments that does the same work in that way
+    default:str|None=None, # the way kept unless another is at least `min_gain` times faster; None: the first
+    min_gain:float=1.05, # how much faster another way must be to replace the default
+    reps:int=2, # timed rounds after one warm-up of each (the fastest time of each counts)
+    timer:Callable|None=None, # (options, reps) -> {name: seconds}; None: `_round_times` (tests pass a fake)
+    what:str='way', # what is being chosen, for the reason
+) -> dict: # {'choice', 'seconds', 'reason'}
+    "Time each way of doing the same work and keep the fastest if it beats `default` by `min_gain`: the choice, the timings and the reason."
+    if not options: raise ValueError("choose_fastest needs at least one option")
+    default = next(iter(options)) if default is None else default
+    if default not in options: raise ValueError(f"default={default!r} is not one of the options {list(options)}")
+    secs = (timer or _round_times)(options, reps)
+    best = min(secs, key=secs.get)
+    gain = secs[default]/secs[best]
+    choice = best if gain >= min_gain else default
+    times = ', '.join(f'{k} {v*1e3:.1f} ms' for k, v in secs.items())
+    if choice != default: why = f"{what} {choice!r}: {gain:.2f}x faster than {default!r} ({times})"
+    elif len(secs) == 1: why = f"{what} {default!r}: the only way"
+    else: why = f"{what} {default!r}: no other way was {min_gain}x faster ({times})"
+    return dict(choice=choice, seconds={k: round(v, 4) for k, v in secs.items()}, reason=why)
+
+# %% ../nbs/library/02f_perf.ipynb #d1228834
+def probe_cache(
+    key:str, # what is probed, e.g. 'compile/AirNet/(1000, 3, 24, 24)/bf16'; the CPU model, threads and torch version are added
+    fn:Callable[[], dict], # runs the probe; returns a dict that JSON can hold
+    path:Path|str|None=None, # the cache file; None: `probes.json` in `cache_dir()`
+    refresh:bool=False, # probe again even if a result is kept
+) -> dict:
+    "`fn()`'s result, kept per CPU model, thread count and torch version in a JSON file; a kept result says when it was measured."
+    info = cpu_info()
+    full = f"{info['cpu']} | {torch.get_num_threads()} threads | torch {torch.__version__} | {key}"
+    path = Path(path) if path else cache_dir()/'probes.json'
+    try: kept = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError): kept = {}                      # an unreadable cache is only a cache: probe again
+    if full in kept and not refresh: return dict(kept[full], cached=True)
+    res = dict(fn(), measured=time.strftime('%Y-%m-%d %H:%M'))
+    kept[full] = res
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(kept, indent=1)); tmp.replace(path)
+    return dict(res, cached=False)
+
+# %% ../nbs/library/02f_perf.ipynb #68773607
+def _step_fn(
+    learn:Learner, # the learner whose model is timed
+    batch:tuple|None=None, # `(xb, yb)`; default its first training batch, drawn without moving any random state
+) -> tuple[Callable, Callable]:
+    "A forward and backward pass of the model on one batch, in the learner's layout and precision at each call, and a function that puts the model back."
+    b = learn._to(batch if batch is not None else _first_batch(learn.dls.train))
+    m = learn.model
+    was, saved = m.training, {k: v.clone() for k, v in m.state_dict().items()}   # BatchNorm's statistics move in a forward pass
+    m.train()
+    def step():
+        xb, yb = learn._layout(b)                                # as the loop does, in the learner's layout at the time
+        if hasattr(m, 'reset'): m.reset()
+        with learn._autocast(): loss = learn.loss_func(call_model(m, xb), yb)
+        loss.backward(); m.zero_grad(set_to_none=True)
+    def restore():
+        m.load_state_dict(saved); m.train(was); m.zero_grad(set_to_none=True)
+        if hasattr(m, 'reset'): m.reset()
+    return step, restore
+
+def _uncompile(m:nn.Module):
+    "Undo `nn.Module.compile`: calls run the module op by op again."
+    m._compiled_call_impl = None
+
+def compile_choice(
+    learn:Learner, # its model is compiled in place (`nn.Module.compile`) when that pays, else left as it was
+    budget:float|None=None, # seconds of training ahead: the compilation must pay for itself within them; None: the per-step gain alone decides
+    min_gain:float=1.05, # how much faster a compiled step must be
+    reps:int=3, # timed steps of each way
+    cache:bool=True, # keep the probe's timings per CPU (`probe_cache`), so the next run skips the compilation test
+    probe:Callable|None=None, # returns {'eager': s, 'compiled': s, 'compile_seconds': s}; None: time the learner's own step (tests pass a fake)
+) -> dict: # {'compile', 'reason', and the timings}
+    "Time a training step of `learn.model` op by op and under `torch.compile`; compile the model in place where that is faster and pays within `budget`."
+    def measure():
+        step, restore = _step_fn(learn)
+        try:
+            eager = _round_times({'eager': step}, reps)['eager']
+            learn.model.compile()
+            t0 = time.perf_counter(); step(); first = time.perf_counter() - t0
+            compiled = _round_times({'compiled': step}, reps)['compiled']
+        finally:
+            restore(); _uncompile(learn.model)
+        return dict(eager=round(eager, 4), compiled=round(compiled, 4), compile_seconds=round(first - compiled, 1))
+    if probe is None:
+        xb = _first_batch(learn.dls.train)[0]
+        key = f"compile/{type(learn.model).__name__}/{tuple(getattr(xb, 'shape', ()))}/{learn.mixed_precision or 'fp32'}"
+        probe = (lambda: probe_cache(key, measure)) if cache else (lambda: dict(measure(), cached=False))
+    r = probe()
+    e, c, s = r['eager'], r['compiled'], r['compile_seconds']
+    gain = e/c
+    saved = None if budget is None else budget/c*(e - c)            # seconds saved over the budget's steps
+    ok = gain >= min_gain and (saved is None or saved > s)
+    times = f"a step {e*1e3:.0f} ms op by op, {c*1e3:.0f} ms compiled, compiling {s:.0f} s" + (' (kept from an earlier probe)' if r.get('cached') else '')
+    if ok: why = f"compiled: {gain:.2f}x faster a step" + ('' if saved is None else f", saving about {saved:.0f} s of a {budget:.0f} s budget") + f"; {times}"
+    elif gain < min_gain: why = f"op by op: compiling is not {min_gain}x faster a step ({gain:.2f}x); {times}"
+    else: why = f"op by op: {gain:.2f}x faster a step would save about {saved:.0f} s of a {budget:.0f} s budget, less than the compilation; {times}"
+    if ok: learn.model.compile()
+    return dict(compile=ok, reason=why, **{k: r[k] for k in ('eager', 'compiled', 'compile_seconds')}, cached=bool(r.get('cached')))
+
+# %% ../nbs/library/02f_perf.ipynb #74eaf098
+def _set_layout(learn:Learner, channels_last:bool):
+    "Train `learn` in channels-last or the usual layout: the flag its loop reads, and its model's weights."
+    learn.channels_last = channels_last
+    learn.model.to(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+
+def layout_choice(
+    learn:Learner, # a learner with image batches (4-d inputs); it is left in the faster layout
+    min_gain:float=1.05, # how much faster the usual layout must be to replace channels-last
+    reps:int=2, # timed rounds of a step in each layout
+    bs:int|None=256, # time steps of at most this many items of the first batch (a recipe's batch of 1,000 costs seconds a step); None: all of it
+    timer:Callable|None=None, # `choose_fastest`'s timer; None: time them (tests pass a fake)
+) -> dict: # {'channels_last', 'reason', 'seconds'}
+    "Time a training step in channels-last and in the usual layout, and leave the learner in the faster one (channels-last unless beaten by `min_gain`)."
+    b = _first_batch(learn.dls.train)
+    step, restore = _step_fn(learn, tuple(t[:bs] for t in b) if bs else b)
+    def way(cl):
+        def f(): _set_layout(learn, cl); step()
+        return f
+    try: r = choose_fastest({'channels_last': way(True), 'contiguous': way(False)}, default='channels_last', min_gain=min_gain, reps=reps,
+                            timer=timer, what='layout')
+    finally: restore()
+    _set_layout(learn, r['choice'] == 'channels_last')
+    return dict(channels_last=r['choice'] == 'channels_last', reason=r['reason'], seconds=r['seconds'])

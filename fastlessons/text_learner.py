@@ -7,6 +7,7 @@ from __future__ import annotations
 import os, re, numbers, warnings
 from functools import partial
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import pandas as pd
 import torch
@@ -22,9 +23,11 @@ from .awd import charlm_learner, CHARLM_RECIPES, AWDCharLSTM
 from .inference import TestDL
 from .export import rebuildable
 from .data import read_text
+from .perf import _step_fn, _round_times
 
 # %% auto #0
-__all__ = ['CharLMLearner', 'next_char_probs', 'split_text', 'text_learner']
+__all__ = ['RECIPE_EPOCHS', 'CharLMLearner', 'next_char_probs', 'split_text', 'text_learner', 'recipe_rates',
+           'choose_text_recipe']
 
 # %% ../nbs/your_data/13a_text_learner.ipynb #094e53d1
 class CharLMLearner(Learner):
@@ -144,30 +147,126 @@ def split_text(
     return text[:-n_val], text[-n_val:]
 
 # %% ../nbs/your_data/13a_text_learner.ipynb #eae24a9d
+_RECIPE_ONLY = {'awd': ('emb_p', 'input_p', 'hidden_p', 'weight_p', 'out_p', 'ar', 'tar'), 'lesson': ('dropout',)}
+
 def text_learner(
     source:str|Path, # the text, or a UTF-8 text file
     lower:bool=False, # lower-case the text (and every prompt), as the lessons did for Nietzsche
     valid_pct:float=0.2, # the share of the text, from the end, kept for validation: whole lines, or characters if it has too few lines
-    recipe:str='awd', # 'awd' (the regularised LSTM of 13) or 'lesson' (the lesson's LSTM with dropout)
-    budget:float|None=None, # seconds for a `TimeBudget` of the learner's own; None: choose at fit time (`fit_budget` or `fit_one_cycle`)
+    recipe:str='auto', # 'auto': chosen from the budget (or epochs) and the text's size (`choose_text_recipe`); or 'awd', 'awd_light', 'lesson'
+    budget:float|None=None, # seconds for a `TimeBudget` of the learner's own; None: given at fit time (`fit_budget` or `fit_one_cycle`)
     unk:bool=False, # map characters the model never saw to an unknown token instead of refusing them
     bs:int|None=None, # streams per batch; None: the recipe's, made smaller for a short text
     bptt:int|None=None, # mean sequence length; None: the recipe's
+    rates:dict|None=None, # with recipe='auto': characters a second of each recipe here; None: timed (`recipe_rates`; tests pass numbers)
     **kwargs, # to `charlm_learner`: lr, wd, n_hidden, dropouts, mixed_precision, seed, device, progress, cbs...
 ) -> CharLMLearner: # a `CharLMLearner`, ready to `fit_budget` or `fit_one_cycle`
-    "A character language model of `source` in one call: vocabulary, split (`split_text`), loaders and `charlm_learner`'s recipe."
+    "A character language model of `source` in one call: vocabulary, split (`split_text`), loaders and the recipe that suits the budget."
     text = _read_source(source)
     if lower: text = text.lower()
     vocab = Vocab(text, lower=lower, unk=unk or None)
     trn, val = split_text(text, valid_pct)
-    r = CHARLM_RECIPES[recipe] if recipe in CHARLM_RECIPES else CHARLM_RECIPES['awd']   # (a wrong name: charlm_learner says so)
-    bptt = bptt or r['bptt']
-    if len(trn) < 8*bptt or len(val) < 2*bptt:
-        raise ValueError(f"the text is too short for a language model: {len(trn):,} training and {len(val):,} validation characters "
-                         f"with bptt={bptt}; give at least {8*bptt:,} and {2*bptt:,} (more lines), or a smaller bptt")
-    if bs is None: bs = max(1, min(r['bs'], len(trn)//(8*bptt)))   # the recipe's, but at least 8 steps an epoch
-    return charlm_learner(vocab, trn, val, recipe, budget=budget, bs=bs, bptt=bptt, **kwargs,
-                          learner_cls=partial(CharLMLearner, vocab=vocab, train_text=trn, valid_text=val, recipe=recipe))
+    def make(r:str, budget=budget) -> CharLMLearner:
+        "The learner of recipe `r` on this text."
+        rc = CHARLM_RECIPES[r] if r in CHARLM_RECIPES else CHARLM_RECIPES['awd']   # (a wrong name: charlm_learner says so)
+        bp = bptt or rc['bptt']
+        if len(trn) < 8*bp or len(val) < 2*bp:
+            raise ValueError(f"the text is too short for a language model: {len(trn):,} training and {len(val):,} validation characters "
+                             f"with bptt={bp}; give at least {8*bp:,} and {2*bp:,} (more lines), or a smaller bptt")
+        b = bs or max(1, min(rc['bs'], len(trn)//(8*bp)))       # the recipe's, but at least 8 steps an epoch
+        return charlm_learner(vocab, trn, val, r, budget=budget, bs=b, bptt=bp, **kwargs,
+                              learner_cls=partial(CharLMLearner, vocab=vocab, train_text=trn, valid_text=val, recipe=r))
+    if recipe != 'auto': return make(recipe)
+    if (given := [k for ks in _RECIPE_ONLY.values() for k in ks if k in kwargs]):
+        raise ValueError(f"{given} belong to one recipe: with recipe='auto' the recipe is chosen for you; name it (recipe='awd', 'awd_light' or 'lesson') to set them")
+    probe = (lambda: dict(rates)) if rates is not None else (lambda: recipe_rates(partial(make, budget=None)))
+    if budget is not None:                                        # the budget is known: choose now
+        choice = choose_text_recipe(len(trn), budget=budget, rates=probe)
+        learn = make(choice['recipe']); learn.recipe_choice = choice
+        return learn
+    learn = make('awd')                                           # for now: chosen again at the first fit, from its budget or epochs
+    learn.recipe_choice = dict(recipe='awd', reason="no budget yet: the recipe is chosen at the first fit_budget or fit_one_cycle")
+    learn._pending = (partial(make, budget=None), len(trn), probe)
+    return learn
+
+# %% ../nbs/your_data/13a_text_learner.ipynb #36f73b17
+RECIPE_EPOCHS = {'awd': 20., 'awd_light': 6.}   # the fewest epochs a budget must buy of a recipe for it to be chosen; else 'lesson'
+
+def recipe_rates(
+    make:Callable[[str], Learner], # builds the learner of a recipe on the text
+    recipes:tuple=('awd', 'awd_light', 'lesson'), # the recipes timed
+    reps:int=2, # timed rounds after a warm-up (the fastest of each counts)
+) -> dict: # {recipe: characters per second}
+    "Characters a second of a training step (forward and backward) of each recipe's model on this machine, in its batch shape and precision."
+    ls = {r: make(r) for r in recipes}
+    steps = {r: _step_fn(l) for r, l in ls.items()}
+    try: secs = _round_times({r: s[0] for r, s in steps.items()}, reps)
+    finally:
+        for _, restore in steps.values(): restore()
+    return {r: round(ls[r].dls.train.bs*ls[r].dls.train.bptt/secs[r]) for r in recipes}
+
+def choose_text_recipe(
+    n_train:int, # characters of training text
+    budget:float|None=None, # seconds of training
+    epochs:float|None=None, # or passes over the text
+    rates:dict|Callable|None=None, # with a budget: characters a second of each recipe, or a function that measures them (`recipe_rates`)
+    thresholds:dict=RECIPE_EPOCHS, # the fewest epochs for 'awd' and for 'awd_light'
+) -> dict: # {'recipe', 'epochs', 'reason'}, and the rates used
+    "The recipe for a budget (or a number of epochs) on a text of `n_train` characters: the most regularised one whose epochs the budget can buy."
+    if (budget is None) == (epochs is None): raise ValueError("choose_text_recipe needs a budget in seconds or a number of epochs (one of them)")
+    if budget is not None:
+        rates = rates() if callable(rates) else rates
+        if not rates: raise ValueError("choose_text_recipe: a budget needs the recipes' rates (characters a second)")
+        ep = {r: budget*v/n_train for r, v in rates.items()}
+        how = lambda r: f"{budget:.0f} s buy about {ep[r]:.1f} epochs of {n_train:,} training characters at {rates[r]:,.0f} characters/s"
+    else: ep, how = {r: float(epochs) for r in ('awd', 'awd_light', 'lesson')}, (lambda r: f"{epochs} epochs were asked for")
+    choice = next((r for r in ('awd', 'awd_light') if ep.get(r, 0) >= thresholds[r]), 'lesson')
+    short = '; '.join(f"'{r}' would get {ep[r]:.1f} (needs {thresholds[r]:g})" for r in ('awd', 'awd_light') if r in ep and r != choice and ep[r] < thresholds[r])
+    reason = f"'{choice}': {how(choice)}" + (f"; {short}" if short and choice != 'awd' else '')
+    return dict(recipe=choice, epochs={r: round(v, 2) for r, v in ep.items()}, reason=reason, **({'rates': rates} if budget is not None else {}))
+
+# %% ../nbs/your_data/13a_text_learner.ipynb #ef0a2bfa
+@patch
+def _become(self:CharLMLearner,
+    other:CharLMLearner, # a learner of another recipe on the same text
+):
+    "Take `other`'s model, loaders, callbacks and settings, so that the user's variable now holds the chosen recipe's learner."
+    self.__dict__.update(other.__dict__)
+    self.dls = other.dls                                  # this learner's own view of the loaders
+    for cb in self.cbs: cb.learn = self
+
+@patch
+def _choose_recipe(self:CharLMLearner,
+    budget:float|None=None, # the seconds of the first fit
+    epochs:float|None=None, # or its epochs
+):
+    "A learner built with recipe='auto' and no budget chooses its recipe at its first fit, and becomes that recipe's learner."
+    pending = self.__dict__.pop('_pending', None)
+    if pending is None: return
+    make, n_train, probe = pending
+    choice = choose_text_recipe(n_train, budget=budget, epochs=epochs, rates=probe if budget is not None else None)
+    if choice['recipe'] != self.recipe: self._become(make(choice['recipe']))
+    self.recipe_choice = choice
+
+@patch
+def fit_budget(self:CharLMLearner,
+    seconds:float|None=None, # seconds of training; None: the learner's own `TimeBudget`
+    *args, # `Learner.fit_budget`'s
+    **kwargs, # `Learner.fit_budget`'s
+) -> CharLMLearner: # the learner, trained
+    "`Learner.fit_budget`, after a learner with `recipe='auto'` has chosen its recipe for `seconds` of training."
+    if seconds is not None: self._choose_recipe(budget=seconds)
+    return Learner.fit_budget(self, seconds, *args, **kwargs)
+
+@patch
+def fit_one_cycle(self:CharLMLearner,
+    n_epochs:int, # passes over the training text
+    *args, # `Learner.fit_one_cycle`'s
+    **kwargs, # `Learner.fit_one_cycle`'s
+) -> CharLMLearner: # the learner, trained
+    "`Learner.fit_one_cycle`, after a learner with `recipe='auto'` has chosen its recipe for `n_epochs`."
+    self._choose_recipe(epochs=n_epochs)
+    return Learner.fit_one_cycle(self, n_epochs, *args, **kwargs)
 
 # %% ../nbs/your_data/13a_text_learner.ipynb #c604a3c7
 rebuildable(AWDCharLSTM); rebuildable(CharSeqStatefulLSTM)   # the models `charlm_learner` builds: `load_learner` rebuilds them

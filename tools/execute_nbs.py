@@ -60,13 +60,17 @@ def main(paths, keep_slow=False, rerun=()):
             raise
         dt = time.perf_counter() - t0
         restore()
+        # the last complete run before this one (its outputs stay in the cells kept), not the whole chain of partial runs
+        pieces = [q.strip().strip('*\\').strip() for o in old[:1] for q in o.split('\\\n')]
+        full = [q.split('executed ', 1)[1] if 'executed ' in q else q for q in pieces if q and 'were not re-run' not in q]
+        full = ['executed ' + q.rstrip('.') + '.' for q in full]
         dev = 'CUDA ' + __import__('torch').cuda.get_device_name() if cuda else (
             f"CPU: {cpu_model()}, {os.cpu_count()} cores, {os.environ.get('OMP_NUM_THREADS', os.cpu_count())} threads")
         nb.cells.append(nbformat.v4.new_markdown_cell(
             f"*Outputs on this page: executed {time.strftime('%Y-%m-%d')} on {dev}, in {dt/60:.1f} minutes"
             f"{'; cells that need CUDA were skipped' if skipped else ''}"
             f"{f'; {len(kept)} long (`slow`) cells were not re-run and keep the outputs of the run below' if kept else ''}.*"
-            + (''.join(f"\\\n{o.strip('*').replace('Outputs on this page: executed', 'Earlier run: executed')}" for o in old[:1]) if kept else '')))
+            + (f"\\\n*Earlier run: {full[-1]}*" if kept and full else '')))
         nbformat.write(nb, p); print(f'{p}: {dt:.0f}s')
 
 if __name__ == '__main__':
