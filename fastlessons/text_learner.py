@@ -195,7 +195,7 @@ RECIPE_EPOCHS = {'awd': 20., 'awd_light': 6.}   # the fewest epochs a budget mus
 def recipe_rates(
     make:Callable[[str], Learner], # builds the learner of a recipe on the text
     recipes:tuple=('awd', 'awd_light', 'lesson'), # the recipes timed
-    reps:int=2, # timed rounds after a warm-up (the fastest of each counts)
+    reps:int=3, # timed rounds after a warm-up (the fastest of each counts; a step's time on a shared CPU moves by a third)
 ) -> dict: # {recipe: characters per second}
     "Characters a second of a training step (forward and backward) of each recipe's model on this machine, in its batch shape and precision."
     ls = {r: make(r) for r in recipes}
