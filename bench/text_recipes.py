@@ -3,7 +3,7 @@
 For one text and one budget, this bench asks `text_learner(recipe='auto', budget=...)` which recipe it chooses (timing
 each recipe's step on this CPU, `recipe_rates`), then trains every recipe for the same budget on the same split and
 reports each one's validation loss: the choice is right when the recipe chosen is the best of the three, or within
-`--tol` of it. The recipes' lines (6 and 20 epochs, `RECIPE_EPOCHS`) were set from Nietzsche at 150 and 900 seconds
+`--tol` of it. The recipes' line (20 epochs of the AWD recipe's batches, `RECIPE_EPOCHS`) was set from Nietzsche
 (nbs/beyond/13_awd_lstm); the default text here is another: the reference topics of Python's own documentation
 that ship with every Python (`pydoc_data.topics`: prose, code, upper and lower case, about 100 distinct characters),
 kept as written (not lower-cased).

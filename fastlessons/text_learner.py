@@ -190,11 +190,11 @@ def text_learner(
     return learn
 
 # %% ../nbs/your_data/13a_text_learner.ipynb #36f73b17
-RECIPE_EPOCHS = {'awd': 20., 'awd_light': 6.}   # the fewest epochs a budget must buy of a recipe for it to be chosen; else 'lesson'
+RECIPE_EPOCHS = {'awd': 20.}   # the fewest epochs a budget must buy of the AWD recipe's batches for it to be chosen; else 'awd_light'
 
 def recipe_rates(
     make:Callable[[str], Learner], # builds the learner of a recipe on the text
-    recipes:tuple=('awd', 'awd_light', 'lesson'), # the recipes timed
+    recipes:tuple=('awd', 'awd_light'), # the recipes timed (the two `choose_text_recipe` weighs)
     reps:int=3, # timed rounds after a warm-up (the fastest of each counts; a step's time on a shared CPU moves by a third)
 ) -> dict: # {recipe: characters per second}
     "Characters a second of a training step (forward and backward) of each recipe's model on this machine, in its batch shape and precision."
@@ -210,19 +210,18 @@ def choose_text_recipe(
     budget:float|None=None, # seconds of training
     epochs:float|None=None, # or passes over the text
     rates:dict|Callable|None=None, # with a budget: characters a second of each recipe, or a function that measures them (`recipe_rates`)
-    thresholds:dict=RECIPE_EPOCHS, # the fewest epochs for 'awd' and for 'awd_light'
+    thresholds:dict=RECIPE_EPOCHS, # the fewest epochs for 'awd'
 ) -> dict: # {'recipe', 'epochs', 'reason'}, and the rates used
-    "The recipe for a budget (or a number of epochs) on a text of `n_train` characters: the most regularised one whose epochs the budget can buy."
+    "The recipe for a budget (or a number of epochs) on a text of `n_train` characters: the heavy AWD recipe where the budget buys its epochs, else the light one."
     if (budget is None) == (epochs is None): raise ValueError("choose_text_recipe needs a budget in seconds or a number of epochs (one of them)")
     if budget is not None:
         rates = rates() if callable(rates) else rates
         if not rates: raise ValueError("choose_text_recipe: a budget needs the recipes' rates (characters a second)")
         ep = {r: budget*v/n_train for r, v in rates.items()}
         how = lambda r: f"{budget:.0f} s buy about {ep[r]:.1f} epochs of {n_train:,} training characters at {rates[r]:,.0f} characters/s"
-    else: ep, how = {r: float(epochs) for r in ('awd', 'awd_light', 'lesson')}, (lambda r: f"{epochs} epochs were asked for")
-    choice = next((r for r in ('awd', 'awd_light') if ep.get(r, 0) >= thresholds[r]), 'lesson')
-    short = '; '.join(f"'{r}' would get {ep[r]:.1f} (needs {thresholds[r]:g})" for r in ('awd', 'awd_light') if r in ep and r != choice and ep[r] < thresholds[r])
-    reason = f"'{choice}': {how(choice)}" + (f"; {short}" if short and choice != 'awd' else '')
+    else: ep, how = {r: float(epochs) for r in ('awd', 'awd_light')}, (lambda r: f"{epochs} epochs were asked for")
+    choice = 'awd' if ep.get('awd', 0) >= thresholds['awd'] else 'awd_light'
+    reason = f"'{choice}': {how(choice)}" + (f"; 'awd' would get {ep['awd']:.1f} (needs {thresholds['awd']:g})" if choice != 'awd' and 'awd' in ep else '')
     return dict(recipe=choice, epochs={r: round(v, 2) for r, v in ep.items()}, reason=reason, **({'rates': rates} if budget is not None else {}))
 
 # %% ../nbs/your_data/13a_text_learner.ipynb #ef0a2bfa
