@@ -37,7 +37,7 @@ class CharLMLearner(Learner):
         vocab:Vocab, # the characters the model knows
         train_text:str='', # the text it trains on
         valid_text:str='', # the text it is validated on
-        recipe:str|None=None, # the recipe's name in `CHARLM_RECIPES` ('awd', 'lesson'), recorded by `export`
+        recipe:str|None=None, # the recipe's name in `CHARLM_RECIPES` ('awd', 'awd_light', 'lesson'), recorded by `export`
         **kwargs, # `Learner`'s keyword arguments
     ):
         super().__init__(*args, **kwargs)
