@@ -179,6 +179,11 @@ def text_learner(
     if recipe != 'auto': return make(recipe)
     if (given := [k for ks in _RECIPE_ONLY.values() for k in ks if k in kwargs]):
         raise ValueError(f"{given} belong to one recipe: with recipe='auto' the recipe is chosen for you; name it (recipe='awd', 'awd_light' or 'lesson') to set them")
+    bp = bptt or CHARLM_RECIPES['awd']['bptt']
+    if len(trn) < 8*bp or len(val) < 2*bp:                        # too short for the AWD recipe's sequences: the light one, if it fits
+        learn = make('awd_light')
+        learn.recipe_choice = dict(recipe='awd_light', reason=f"'awd_light': {len(trn):,} training characters are too few for the AWD recipe's sequences of {bp}")
+        return learn
     probe = (lambda: dict(rates)) if rates is not None else (lambda: recipe_rates(partial(make, budget=None)))
     if budget is not None:                                        # the budget is known: choose now
         choice = choose_text_recipe(len(trn), budget=budget, rates=probe)
